@@ -1,0 +1,10 @@
+"""Session fixtures shared by every integration test: the staged collection and its runner."""
+import pytest
+
+from support.ansible_runner import AnsibleRunner
+
+
+@pytest.fixture(scope="session")
+def ansible(tmp_path_factory):
+    """An AnsibleRunner over a freshly staged copy of the collection."""
+    return AnsibleRunner(tmp_path_factory.mktemp("build"), tmp_path_factory.mktemp("ansible-work"))
