@@ -67,13 +67,10 @@ class AnsibleRunner:
         """Run one task of `module` on localhost; returns the registered result as a dict."""
         self._count += 1
         out = self.work_dir / f"result-{self._count}.json"
-        args_file = self.work_dir / f"args-{self._count}.json"
-        args_file.write_text(json.dumps(module_args))
         play = [{
             "hosts": "localhost", "gather_facts": False, "connection": "local",
             "tasks": [
-                {"name": "module under test", module: None,
-                 "args": "{{ lookup('file', args_file) | from_json }}",
+                {"name": "module under test", module: module_args,
                  "register": "result", "ignore_errors": True},
                 {"name": "save result", "ansible.builtin.copy": {
                     "content": "{{ result | to_nice_json }}", "dest": str(out)},
@@ -82,7 +79,7 @@ class AnsibleRunner:
         }]
         playbook = self.work_dir / f"play-{self._count}.yml"
         playbook.write_text(yaml.safe_dump(play, sort_keys=False))
-        args = ["-e", f"args_file={args_file}"]
+        args = []
         if check_mode:
             args.append("--check")
         if diff:
