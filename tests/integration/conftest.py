@@ -3,6 +3,13 @@ import pytest
 
 from support.ansible_runner import AnsibleRunner
 
+pytest_plugins = [
+    "support.pki",
+    "support.dns_server",
+    "support.sips_server",
+    "support.webex_peers",
+]
+
 
 @pytest.fixture(scope="session")
 def ansible(tmp_path_factory):
