@@ -1,0 +1,66 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Exceptions raised inside the collection; modules turn them into fail_json at the edge only."""
+
+from __future__ import annotations
+
+
+class ExpresswayError(Exception):
+    """Base class: everything the collection raises on purpose derives from it."""
+
+    def fail_kwargs(self):
+        """Keyword arguments for module.fail_json (msg plus structured details)."""
+        return {'msg': str(self)}
+
+
+class ConnectionFailure(ExpresswayError):
+    """The appliance could not be reached (DNS, TCP, TLS or timeout), after the retries were spent."""
+
+    def __init__(self, method, url, reason):
+        self.method = method
+        self.url = url
+        self.reason = reason
+        super().__init__(f'{method} {url} failed: {reason}')
+
+
+class ApiError(ExpresswayError):
+    """The appliance answered, but not with what the request needed."""
+
+    def __init__(self, method, url, status, message, detail=None):
+        self.method = method
+        self.url = url
+        self.status = status
+        self.message = message
+        text = f'{method} {url} returned HTTP {status}'
+        if message:
+            text += f': {message}'
+        if detail:
+            text += f' ({detail})'
+        super().__init__(text)
+
+    def fail_kwargs(self):
+        return {'msg': str(self), 'method': self.method, 'url': self.url,
+                'status': self.status, 'server_message': self.message}
+
+
+class AuthError(ApiError):
+    """401 or 403: wrong credentials, or an account without API access."""
+
+
+class ValidationError(ExpresswayError):
+    """User input the module refuses before it writes anything."""
+
+    def __init__(self, option, value, allowed, reason=None):
+        self.option = option
+        self.value = value
+        self.allowed = allowed
+        text = f'Invalid value {value!r} for option {option}'
+        if reason:
+            text += f': {reason}'
+        text += f'; allowed: {allowed}'
+        super().__init__(text)
+
+    def fail_kwargs(self):
+        return {'msg': str(self), 'option': self.option}

@@ -1,0 +1,184 @@
+#!/usr/bin/python
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: search_rule
+short_description: Manage search rules on a Cisco Expressway
+version_added: 0.1.0
+description:
+  - Create, update or delete a search rule (Configuration > Dial plan > Search rules) through the
+    Expressway REST API.
+  - Only the options you set are managed. Options left out are never sent and never compared; when the
+    module creates a rule, the Expressway applies its own defaults to them (shown in each option's
+    description). Creating a rule requires O(priority) and O(target_name).
+  - An update sends the rule name plus the changed settings only. A run where nothing differs makes a
+    single GET request.
+  - When O(source_name) or O(target_name) is set and differs from the current rule, the module first
+    checks, with read-only requests, that a zone of that name exists (DNS, neighbor, traversal server and
+    traversal client zones, in that order, stopping at the first match). A name no zone has fails the
+    task before anything is written.
+extends_documentation_fragment:
+  - ucops.expressway._connection
+  - ucops.expressway._attributes
+  - ucops.expressway._attributes.actiongroup
+options:
+  name:
+    description:
+      - Name of the search rule, the key of the object.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the rule, V(absent) deletes it.
+    type: str
+    default: present
+    choices: [present, absent]
+  description:
+    description:
+      - Free text description.
+    type: str
+  priority:
+    description:
+      - Priority, 1 (first) to 65534. Required to create a rule.
+    type: int
+  protocol:
+    description:
+      - Protocol of the searches the rule applies to. Expressway default on create is V(Any).
+    type: str
+    choices: [Any, H323, SIP]
+  source:
+    description:
+      - Sources of the searches the rule applies to; V(Named) uses O(source_name).
+      - Expressway default on create is V(Any).
+    type: str
+    choices: [Any, AllZones, LocalZone, Named]
+  source_name:
+    description:
+      - Zone the searches must come from when O(source=Named). Must name an existing zone.
+    type: str
+  must_authenticate_request:
+    description:
+      - Apply the rule only to authenticated requests. Expressway default on create is V(false).
+    type: bool
+  mode:
+    description:
+      - What the rule matches. Expressway default on create is V(AliasPatternMatch).
+    type: str
+    choices: [AliasPatternMatch, AnyAlias, AnyIPAddress]
+  pattern_type:
+    description:
+      - How O(pattern_string) is matched when O(mode=AliasPatternMatch).
+    type: str
+    choices: [Exact, Prefix, Suffix, Regex]
+  pattern_string:
+    description:
+      - The pattern. With O(pattern_type=Regex) it must be a valid regular expression; the module
+        refuses one that does not compile.
+    type: str
+  pattern_behavior:
+    description:
+      - What happens to the matched part of the alias. Expressway default on create is V(Leave).
+    type: str
+    choices: [Strip, Leave, Replace]
+  replace_string:
+    description:
+      - Replacement when O(pattern_behavior=Replace).
+    type: str
+  on_successful_match:
+    description:
+      - Stop or continue searching after a match. Expressway default on create is V(Continue).
+    type: str
+    choices: [Continue, Stop]
+  target_name:
+    description:
+      - Zone (or policy service) the search is sent to. Must name an existing zone. Required to create a rule.
+    type: str
+  sip_variant:
+    description:
+      - SIP variant the rule applies to, as the Expressway spells it. Expressway default on create is V(Any).
+    type: str
+  enabled:
+    description:
+      - Whether the rule is enabled. Expressway default on create is V(true).
+    type: bool
+seealso:
+  - module: ucops.expressway.search_rule_info
+  - module: ucops.expressway.dns_zone
+author:
+  - ucops.expressway contributors
+'''
+
+EXAMPLES = r'''
+- name: Send calls for the partner domain to the Webex DNS zone
+  ucops.expressway.search_rule:
+    host: expressway-e.example.test
+    username: admin
+    password: "{{ expressway_password }}"
+    name: Webex B2B outbound
+    priority: 100
+    protocol: SIP
+    source: Any
+    mode: AliasPatternMatch
+    pattern_type: Regex
+    pattern_string: '.*@(?!example\.test).*'
+    pattern_behavior: Leave
+    on_successful_match: Stop
+    target_name: Webex B2B DNS
+    enabled: true
+
+- name: Disable a rule without touching anything else
+  ucops.expressway.search_rule:
+    host: expressway-e.example.test
+    name: Webex B2B outbound
+    enabled: false
+'''
+
+RETURN = r'''
+search_rule:
+  description:
+    - The rule after the run, in option names. Empty after a delete.
+    - After a create it holds the options that were sent; the Expressway defaults the rest.
+  returned: success
+  type: dict
+  sample:
+    name: Webex B2B outbound
+    priority: 100
+    target_name: Webex B2B DNS
+    enabled: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
+from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+    ExpresswayClient,
+    connection_argument_spec,
+    ensure_requirements,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_named
+
+
+def main():
+    resource = _fields.SEARCH_RULE
+    module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec()),
+                           supports_check_mode=True)
+    ensure_requirements(module)
+    client = ExpresswayClient.from_module(module)
+    try:
+        result = run_named(client, resource, module.params, module.check_mode, module._diff,
+                           prechecks=[_validate.check_regex],
+                           refchecks=[_validate.check_regex_with_current, _validate.check_zone_references])
+    except ExpresswayError as err:
+        module.fail_json(**err.fail_kwargs())
+    finally:
+        client.close()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,88 @@
+#!/usr/bin/python
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: search_rule_info
+short_description: Read search rules from a Cisco Expressway
+version_added: 0.1.0
+description:
+  - Return all search rules, or the one called O(name), with the option names of M(ucops.expressway.search_rule).
+  - The output can be fed back to M(ucops.expressway.search_rule) as its options.
+extends_documentation_fragment:
+  - ucops.expressway._connection
+  - ucops.expressway._attributes.info_module
+  - ucops.expressway._attributes.actiongroup
+options:
+  name:
+    description:
+      - Return only the object with this name. An empty list when it does not exist.
+    type: str
+seealso:
+  - module: ucops.expressway.search_rule
+author:
+  - ucops.expressway contributors
+'''
+
+EXAMPLES = r'''
+- name: Read all search rules
+  ucops.expressway.search_rule_info:
+    host: expressway-e.example.test
+    username: admin
+    password: "{{ expressway_password }}"
+  register: result
+
+- name: Read one
+  ucops.expressway.search_rule_info:
+    host: expressway-e.example.test
+    name: Webex B2B
+  register: one
+'''
+
+RETURN = r'''
+search_rules:
+  description:
+    - The search rules, in option names. Settings the collection does not manage are left out.
+  returned: success
+  type: list
+  elements: dict
+  sample:
+    - name: Webex B2B outbound
+      priority: 100
+      protocol: SIP
+      target_name: Webex B2B DNS
+      enabled: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+    ExpresswayClient,
+    connection_argument_spec,
+    ensure_requirements,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import list_named
+
+
+def main():
+    resource = _fields.SEARCH_RULE
+    module = AnsibleModule(argument_spec=_fields.info_argument_spec(resource, connection_argument_spec()),
+                           supports_check_mode=True)
+    ensure_requirements(module)
+    client = ExpresswayClient.from_module(module)
+    try:
+        objects = list_named(client, resource, module.params['name'])
+    except ExpresswayError as err:
+        module.fail_json(**err.fail_kwargs())
+    finally:
+        client.close()
+    module.exit_json(changed=False, search_rules=objects)
+
+
+if __name__ == '__main__':
+    main()
