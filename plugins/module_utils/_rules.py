@@ -1,0 +1,215 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Webex B2B rule catalogue as data: one entry per rule ID of the requirements page.
+
+Check modules take level and remedy from here, and ``docs/rules.md`` is generated from it, so a
+result row, a test and the documentation always name the same rule the same way. This file has no
+imports from the collection so the doc generator can load it on its own.
+"""
+
+from __future__ import annotations
+
+import collections
+
+Rule = collections.namedtuple('Rule', 'id section level text source check evidence remedy')
+
+_B2B = 'Webex help article 7ej8gq (B2B SIP requirements)'
+_TAC = 'Cisco TAC TechNote 212475'
+_FN = 'Cisco field notices FN74362 and FN74345'
+
+SECTIONS = {
+    'A': 'Calls from the Webex cloud to a destination SBC (outbound)',
+    'B': 'Calls from an originating SBC into the Webex cloud (inbound)',
+    'C': 'Expressway configuration for Webex',
+}
+
+_RULES = (
+    Rule('OUT-URI', 'A', 'must',
+         'The destination is a SIPS URI (sips:user@host) with a user part and a host part (RFC 3261).',
+         _B2B,
+         'Parses the URI: scheme sips, a user part, a host that is a DNS name or an IPv4 address, an optional '
+         'port. sip:, bare hosts, IPv6 literals and malformed names fail with the reason.',
+         'The URI as given and the parsed user, host and port.',
+         'Give the destination as sips:user@host, where host is the SBC domain, FQDN or IPv4 address.'),
+    Rule('OUT-HOST', 'A', 'must',
+         'The host part has a _sips._tcp SRV record, or is the FQDN or IPv4 address of an SBC on TCP 5061.',
+         _B2B,
+         'Looks up _sips._tcp.<host>. With SRV records the targets are ordered by priority, then weight '
+         '(RFC 2782). Without SRV the host itself is used on port 5061 when it has an A record. An IPv4 '
+         'literal is used as is. A resolver that does not answer gives skip, never pass.',
+         'The SRV records in order, or the fallback used, and the resolver asked.',
+         'Publish _sips._tcp.<domain> SRV records pointing at the SBC FQDNs on port 5061, or dial the SBC '
+         'FQDN directly with its SIPS service on TCP 5061.'),
+    Rule('OUT-A', 'A', 'must',
+         'Every SRV target or FQDN has a DNS A record (IPv4); AAAA-only or a CNAME to nothing fails.',
+         _B2B,
+         'Resolves the A record of every target. When there is none, also asks for AAAA to say '
+         'whether the name is IPv6-only.',
+         'The addresses found, or the answer (NXDOMAIN, no A, AAAA only).',
+         'Publish an A record with the SBC public IPv4 address for every SRV target.'),
+    Rule('OUT-TLS', 'A', 'must',
+         'Every resolved address accepts TLS on the advertised port and negotiates TLS 1.2 (1.1 warns).',
+         _B2B,
+         'Connects to every address and port with SNI set to the target name and records the version and '
+         'cipher. TLS 1.2 passes; TLS 1.1 warns; lower versions fail. When TLS 1.3 is negotiated, a second '
+         'handshake capped at TLS 1.2 must succeed: a server that accepts only TLS 1.3 fails, because '
+         'Webex documents TLS 1.2 (and 1.1) for this leg. Refused, timed-out and never-answered '
+         'handshakes fail. The optional SIP OPTIONS probe result is recorded but does not change the status.',
+         'Negotiated version and cipher, whether TLS 1.2 was accepted, the SIP status line and '
+         'Server/User-Agent header, or the connection error.',
+         'Make the SBC SIP service listen for TLS on the advertised port and enable TLS 1.2; open TCP 5061 '
+         'from the Webex ranges on the outside firewall.'),
+    Rule('OUT-CERT-VALID', 'A', 'must',
+         'The SBC server certificate is not expired and already valid; warn ahead of expiry.',
+         _B2B,
+         'Compares the leaf certificate not_before and not_after with the current time; warns when it '
+         'expires within expiry_warning_days.',
+         'Subject, issuer, not_before, not_after, days left, SHA-256 fingerprint.',
+         'Renew the SBC certificate from a public CA and load it with its chain.'),
+    Rule('OUT-VERSION', 'A', 'must',
+         'A Cisco VCS or Expressway destination runs X8.5.3 or later.',
+         _B2B,
+         'Uses the version given in sbc_versions for the destination, or the X version in the Server or '
+         'User-Agent header of the SIP OPTIONS answer. Skips with the reason when neither is known or the '
+         'server is not a VCS/Expressway.',
+         'The version and where it came from.',
+         'Upgrade the VCS/Expressway to X8.5.3 or later (X8.11.4 or later for Hybrid Calling).'),
+    Rule('OUT-CERT-NAME', 'A', 'should',
+         'The certificate carries the SBC FQDN in the subject CN or a SAN dNSName (RFC 6125 wildcards).',
+         _B2B,
+         'Matches the target name against SAN dNSName entries, or the subject CN when the certificate has '
+         'no dNSName SAN (RFC 6125: SAN takes precedence). A wildcard may only be the whole left-most '
+         'label and matches exactly one label; partial wildcards never match. An IPv4 literal is matched '
+         'against SAN iPAddress entries.',
+         'The name checked, the CN and the SAN entries.',
+         'Issue the certificate with the SBC FQDN (the SRV target) in the SAN list.'),
+    Rule('OUT-CERT-CHAIN', 'A', 'should',
+         'The SBC presents the full chain: leaf, every intermediate CA and the root CA.',
+         _B2B,
+         'Orders the certificates the server sent by issuer and signature. Passes when they lead from the '
+         'leaf to a self-signed root; warns when only the root is missing and it is in the trust bundle; '
+         'fails when an intermediate is missing or the leaf is self-signed.',
+         'The subjects of the chain as sent, in order, and what is missing.',
+         'Load the intermediate and root CA certificates on the SBC so the whole chain is sent.'),
+    Rule('OUT-CERT-TRUST', 'A', 'should',
+         'The chain ends at a root CA Webex trusts (Mozilla store by default; a custom bundle may replace it).',
+         _B2B,
+         'Builds a path from the leaf through the certificates sent and the bundle, verifying every '
+         'signature, to a root whose SHA-256 is in ca_bundle (never by name). Roots Webex documents are '
+         'tagged documented; legacy or removed roots Webex may reject warn.',
+         'The path subjects, the root SHA-256, the bundle used and the Webex tag of the root.',
+         'Use a certificate from a public CA on the Webex supported list.'),
+    Rule('OUT-PTR', 'A', 'should',
+         'The SBC IPv4 address has a PTR record naming the SBC FQDN, and that name resolves back to it.',
+         _B2B,
+         'Looks up the PTR record of every address, compares the names with the target FQDN and resolves '
+         'the matching name back to the address (forward confirmation). For an IPv4 literal any '
+         'forward-confirmed name passes.',
+         'The PTR names and the addresses they resolve to, or the missing record.',
+         'Ask the owner of the address block to publish a PTR record with the SBC FQDN.'),
+    Rule('IN-URI', 'B', 'must', 'The SBC dials Webex with SIPS URIs.', _B2B,
+         'Not checked from the network (SBC dial plan).', 'None.',
+         'Configure the SBC to dial Webex destinations as sips: URIs.'),
+    Rule('IN-DNS', 'B', 'must',
+         'The SBC is configured with at least one DNS server able to answer A and SRV queries.', _B2B,
+         'Fails when the resolver list is empty or no resolver answers the SRV query for the called host; '
+         'an answer of any kind (including NXDOMAIN) passes.',
+         'The resolvers asked and their answer or error.',
+         'Configure at least one reachable DNS server on the SBC that resolves public names.'),
+    Rule('IN-SRV', 'B', 'must',
+         'The SBC resolves _sips._tcp.<called host> to the Webex FQDN, its A record, connects and '
+         'negotiates TLS 1.1 or 1.2.',
+         _B2B,
+         'Resolves the SRV record of the called host, the A records of its targets, and connects to each '
+         'address with TLS, graded as OUT-TLS.',
+         'SRV records, addresses, negotiated version and cipher per address.',
+         'Fix DNS on the SBC and allow TCP 5061/5062 outbound to the Webex addresses.'),
+    Rule('IN-CONTACT', 'B', 'must',
+         'An FQDN the SBC puts in its Contact header has an A record resolving to IPv4.', _B2B,
+         'Resolves the A record of contact_fqdn; skips when none is given.',
+         'The addresses found or the answer.',
+         'Publish an A record for the Contact FQDN, or put the public IPv4 address in the Contact header.'),
+    Rule('IN-INVITE', 'B', 'must',
+         'The SBC starts calls with SIP INVITE, not OPTIONS (EXP-ZONE: automatically respond to SIP searches).',
+         _B2B, 'Checked on the Expressway zone configuration (EXP-ZONE).', 'The zone setting.',
+         'Set the Webex zone "Automatically respond to SIP searches" to On.'),
+    Rule('IN-VERSION', 'B', 'must',
+         'A VCS/Expressway acting as the originating SBC runs X8.5.3 or later.', _B2B,
+         'Checked on the Expressway (EXP-VERSION).', 'The software version.',
+         'Upgrade to X8.5.3 or later.'),
+    Rule('IN-CERT-EKU', 'B', 'should',
+         'The SBC certificate has extended key usage clientAuth and serverAuth (version-aware, see FN74345).',
+         _FN,
+         'Reads the EKU of the client_cert leaf. Both usages (or no EKU extension, which allows any use) '
+         'pass; a missing clientAuth fails and names the Expressway X15.5 separate client certificate store '
+         'as the alternative; a certificate from a public root notes that renewals from public CAs drop '
+         'clientAuth in 2026-27. Becomes must when mutual TLS is checked.',
+         'The EKUs seen and the note about renewals.',
+         'Request a certificate with both clientAuth and serverAuth EKU, or on Expressway X15.5 and later '
+         'load a clientAuth certificate into the client certificate store.'),
+    Rule('IN-CERT-NAME', 'B', 'should',
+         'The SBC certificate carries the SBC FQDN in CN or SAN dNSName.', _B2B,
+         'Matches sbc_fqdn against the client_cert leaf, as OUT-CERT-NAME. Must when mutual TLS is checked.',
+         'The name checked, the CN and the SAN entries.',
+         'Issue the SBC certificate with the SBC FQDN in the SAN list.'),
+    Rule('IN-CERT-CHAIN', 'B', 'should',
+         'The SBC presents the full chain, intermediates and root included.', _B2B,
+         'Checks the certificates in client_cert as OUT-CERT-CHAIN. Must when mutual TLS is checked.',
+         'The chain subjects and what is missing.',
+         'Put the leaf followed by every intermediate and the root in the SBC certificate chain.'),
+    Rule('IN-CERT-TRUST', 'B', 'should',
+         'The SBC certificate is signed by a public root CA that Webex trusts.', _B2B,
+         'Builds the path of client_cert to ca_bundle as OUT-CERT-TRUST. Must when mutual TLS is checked.',
+         'The path, root SHA-256 and Webex tag.',
+         'Use a certificate from a public CA on the Webex supported list.'),
+    Rule('IN-PTR', 'B', 'should',
+         'A PTR record exists for the SBC IPv4 address and points at the SBC FQDN.', _B2B,
+         'Resolves the A record of sbc_fqdn, then checks each address as OUT-PTR.',
+         'The addresses, PTR names and forward confirmation.',
+         'Ask the owner of the address block to publish a PTR record with the SBC FQDN.'),
+    Rule('IN-MTLS', 'B', 'should',
+         'The SBC opens mutual TLS to the Webex cloud on TCP 5062 presenting its certificate; then IN-CERT-* '
+         'are must.', _B2B,
+         'Connects to every Webex address from IN-SRV on mtls_port presenting client_cert and client_key, '
+         'and reads once after the handshake so a TLS 1.3 server that rejects the certificate is seen.',
+         'Negotiated version and cipher, or the alert the server sent.',
+         'Load a certificate the Webex side accepts (public CA, both EKUs, full chain) and open TCP 5062.'),
+    Rule('EXP-ZONE', 'C', 'must',
+         'A Webex DNS zone exists: profile Custom, respond to SIP searches On, TLS verify On with subject '
+         'callservice.ciscospark.com, Modify DNS request On, domain callservice.ciscospark.com, SIP On, '
+         'TLS verify inbound mapping On.', _B2B,
+         'Reads the DNS zones from the Expressway API and compares each setting.',
+         'The zone and the settings that differ.',
+         'Create or correct the Webex DNS zone with the listed settings.'),
+    Rule('EXP-RULES', 'C', 'must',
+         'Search rules route Webex B2B aliases to the Webex DNS zone, and Webex calls to the internal zone.',
+         _B2B, 'Reads the search rules from the Expressway API.', 'The matching rules and their targets.',
+         'Add search rules for .*@.*\\.ciscospark\\.com.* and the Webex SIP domains to the Webex zone.'),
+    Rule('EXP-DNS', 'C', 'must', 'The Expressway has DNS servers configured (IN-DNS).', _B2B,
+         'Reads the DNS server list from the Expressway API.', 'The DNS servers configured.',
+         'Configure at least one DNS server on the Expressway.'),
+    Rule('EXP-VERSION', 'C', 'must',
+         'Software X8.5.3 or later (B2B); X8.11.4 for Hybrid Calling with the built-in Webex zone.', _B2B,
+         'Reads the software version from the Expressway API.', 'The version.',
+         'Upgrade the Expressway.'),
+    Rule('EXP-TRUST', 'C', 'must',
+         "The Expressway trusted CA list holds the root that signs Webex's SIP certificate "
+         '(IdenTrust Commercial Root CA 1).', 'Cisco tech note 216950',
+         'Reads the trusted CA list and matches the roots by SHA-256.', 'The roots found.',
+         'Add IdenTrust Commercial Root CA 1 to the trusted CA list (Cloud Certificate Management).'),
+    Rule('EXP-FW', 'C', 'should',
+         'The Expressway firewall rules admit the Webex signalling and media ranges, and nothing broader.',
+         _TAC, 'Reads the firewall rules from the Expressway API.', 'The rules that differ.',
+         'Admit TCP 5061-5062 and the Webex media range; remove broader rules.'),
+)
+
+RULES = collections.OrderedDict((rule.id, rule) for rule in _RULES)
+
+LEVELS = ('must', 'should', 'info')
+
+
+def get_rule(rule_id):
+    """The catalogue entry for an ID; KeyError for an unknown ID (a typo must not pass silently)."""
+    return RULES[rule_id]
