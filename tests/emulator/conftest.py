@@ -40,6 +40,19 @@ def client(emulator):
     return Client(emulator)
 
 
+@pytest.fixture(scope="module")
+def shared_emulator(tmp_path_factory, emulator_state_dir):
+    """One instance for a module's tests that only send refused writes (they leave no state)."""
+    from support.emulator import Emulator  # pylint: disable=import-outside-toplevel  # after pytest_plugins
+    with Emulator(tmp_path_factory.mktemp("shared"), [{"name": "shared"}], state_dir=emulator_state_dir) as emu:
+        yield emu
+
+
+@pytest.fixture
+def shared_client(shared_emulator):
+    return Client(shared_emulator)
+
+
 @pytest.fixture
 def client_for():
     """Build a client for another emulator or instance: client_for(emu, name=..., v1=...)."""

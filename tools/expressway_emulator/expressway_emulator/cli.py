@@ -125,7 +125,7 @@ def main(argv=None):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threads = [threading.Thread(target=s.serve_forever, name=s.state.config.name, daemon=True) for s in servers]
+    threads = [threading.Thread(target=s.serve_forever, args=(0.05,), name=s.state.config.name, daemon=True) for s in servers]
     for thread in threads:
         thread.start()
     for server in servers:
@@ -133,7 +133,7 @@ def main(argv=None):
               f"{server.state.config.version}, {server.state.config.cluster_role})", flush=True)
     if args.ready_file:
         _write_ready(args.ready_file, servers, pki)
-    while not stop.wait(0.5):
+    while not stop.wait(0.1):
         pass
     for server in servers:
         server.shutdown()
