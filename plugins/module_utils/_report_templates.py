@@ -1,0 +1,211 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Jinja2 template of the HTML report, kept as a string so it ships inside module_utils.
+
+A template file next to a module is not packed into the module payload, while module_utils are; a
+string here reaches the module on any host, and the command line renderer reads the same constant.
+The page carries its own CSS and script (no external assets): it must work opened from a file, offline.
+The matrix, counts and detail panels are rendered here; the script only filters and shows panels.
+"""
+
+from __future__ import annotations
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ report.metadata.title }}: {{ report.summary.verdict }}</title>
+<style>
+body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2329; background: #fff; }
+h1 { margin: 0 0 .3rem 0; font-size: 1.5rem; }
+.meta { color: #555; font-size: .85rem; margin-bottom: 1rem; }
+.meta span { margin-right: 1.2rem; }
+.verdict { padding: .1rem .5rem; border-radius: .3rem; color: #fff; }
+.status-pass { background: #2e8540; color: #fff; }
+.status-fail { background: #c62828; color: #fff; }
+.status-warn { background: #f2a900; color: #1d2329; }
+.status-skip { background: #9ea7ad; color: #fff; }
+.status-error { background: #6a1b9a; color: #fff; }
+.status-none { background: #f4f5f6; color: #999; }
+.filters { margin: 1rem 0; }
+.filters button { border: 1px solid #aab; background: #fff; padding: .35rem .8rem; margin-right: .3rem;
+  border-radius: 1rem; cursor: pointer; font-size: .9rem; }
+.filters button[aria-pressed="true"] { background: #1d2329; color: #fff; }
+.filters .count { font-weight: bold; margin-left: .3rem; }
+.layout { display: flex; gap: 1.5rem; align-items: flex-start; flex-wrap: wrap; }
+table.matrix { border-collapse: collapse; font-size: .85rem; }
+table.matrix th, table.matrix td { border: 1px solid #fff; padding: .3rem .45rem; text-align: center; }
+table.matrix thead th { background: #eef0f2; writing-mode: vertical-rl; transform: rotate(180deg);
+  white-space: nowrap; font-weight: 600; }
+table.matrix th.host { text-align: left; background: #eef0f2; white-space: nowrap; }
+td.cell { cursor: pointer; min-width: 2.6rem; font-weight: 600; font-size: .75rem; }
+td.cell.status-none { cursor: default; }
+td.cell.dim { opacity: .15; }
+td.cell.selected { outline: 3px solid #1d2329; outline-offset: -3px; }
+#detail-panel { flex: 1; min-width: 22rem; max-width: 48rem; border: 1px solid #dde; border-radius: .4rem;
+  padding: .8rem 1rem; background: #fafbfc; }
+.detail { display: none; }
+.detail.shown { display: block; }
+.remedy { border-left: 4px solid #c62828; background: #fff3f3; padding: .5rem .7rem; white-space: pre-wrap; }
+.remedy.none { border-color: #2e8540; background: #f1f8f2; }
+pre { background: #fff; border: 1px solid #e2e4e6; padding: .5rem; overflow-x: auto; font-size: .75rem; }
+table.checks { border-collapse: collapse; width: 100%; font-size: .8rem; }
+table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .25rem; text-align: left;
+  vertical-align: top; }
+.calendar { display: flex; flex-wrap: wrap; gap: .8rem; }
+.month { border: 1px solid #dde; border-radius: .4rem; padding: .5rem .8rem; min-width: 14rem; }
+.month h3 { margin: 0 0 .4rem 0; font-size: .95rem; }
+.month ul { list-style: none; padding: 0; margin: 0; font-size: .8rem; }
+.month li { padding: .2rem .4rem; margin-bottom: .2rem; border-radius: .2rem; }
+.cert-expired { background: #c62828; color: #fff; }
+.cert-expiring { background: #f2a900; }
+.cert-valid { background: #e3f1e6; }
+.errors li { color: #6a1b9a; }
+</style>
+</head>
+<body>
+<h1>{{ report.metadata.title }} <span class="verdict status-{{ report.summary.verdict }}" id="verdict">
+{{- report.summary.verdict | upper }}</span></h1>
+<div class="meta">
+<span>generated {{ report.metadata.generated }}</span>
+<span>{{ report.metadata.collection }} {{ report.metadata.collection_version }}</span>
+<span>schema {{ report.schema_version }}</span>
+<span>resolvers: {{ report.metadata.resolvers | join(", ") or "system" }}</span>
+<span>trust: {{ report.metadata.trust_bundles | join(", ") or "not recorded" }}</span>
+</div>
+
+<div class="filters" role="group" aria-label="Filter by status">
+<button type="button" class="filter" data-filter="all" aria-pressed="true">all
+<span class="count" id="count-all">{{ report.summary.total }}</span></button>
+{% for status in statuses %}
+<button type="button" class="filter status-filter-{{ status }}" data-filter="{{ status }}" aria-pressed="false">
+{{- status }} <span class="count" id="count-{{ status }}">{{ report.summary.status[status] }}</span></button>
+{% endfor %}
+<span id="showing"></span>
+</div>
+
+{% if report.summary.errors %}
+<h2>Check runs that failed</h2>
+<ul class="errors">
+{% for host in report.hosts %}{% for message in host.errors %}
+<li><strong>{{ host.name }}</strong>: {{ message }}</li>
+{% endfor %}{% endfor %}
+</ul>
+{% endif %}
+
+<div class="layout">
+<table class="matrix" id="matrix">
+<thead><tr><th class="host">host</th>
+{% for rule in report.rules %}<th scope="col" title="{{ rule.level }}">{{ rule.id }}</th>{% endfor %}
+</tr></thead>
+<tbody>
+{% for host in report.hosts %}
+{% set hostloop = loop %}
+<tr class="host-row" data-host="{{ host.name }}">
+<th class="host" scope="row">{{ host.name }}</th>
+{% for rule in report.rules %}
+{% set cell = cells.get((host.name, rule.id)) %}
+{% if cell %}
+<td class="cell status-{{ cell.status }}" data-status="{{ cell.status }}" data-host="{{ host.name }}"
+ data-rule="{{ rule.id }}" data-detail="detail-{{ hostloop.index }}-{{ loop.index }}" tabindex="0"
+ title="{{ host.name }} {{ rule.id }}: {{ cell.status }}">{{ cell.status | upper }}</td>
+{% else %}
+<td class="cell status-none" data-status="none" title="not checked">&ndash;</td>
+{% endif %}
+{% endfor %}
+</tr>
+{% endfor %}
+</tbody>
+</table>
+
+<aside id="detail-panel" aria-live="polite">
+<p id="detail-hint">Select a cell to see what was seen and how to fix it.</p>
+{% for host in report.hosts %}
+{% set hostloop = loop %}
+{% for rule in report.rules %}
+{% set cell = cells.get((host.name, rule.id)) %}
+{% if cell %}
+<section class="detail" id="detail-{{ hostloop.index }}-{{ loop.index }}">
+<h2>{{ host.name }} &middot; {{ cell.rule }}
+ <span class="verdict status-{{ cell.status }}">{{ cell.status | upper }}</span></h2>
+<p>level <strong>{{ cell.level }}</strong>: {{ cell.summary or "" }}</p>
+<h3>Fix</h3>
+<div class="remedy{% if not cell.remedy %} none{% endif %}">{{ cell.remedy or "Nothing to fix." }}</div>
+<h3>Evidence</h3>
+<table class="checks">
+<tr><th>status</th><th>subject</th><th>target</th><th>address</th><th>port</th><th>summary</th></tr>
+{% for row in cell.checks %}
+<tr><td class="status-{{ row.status }}">{{ row.status }}</td><td>{{ row.subject or "" }}</td>
+<td>{{ row.target or "" }}</td><td>{{ row.address or "" }}</td><td>{{ row.port or "" }}</td>
+<td>{{ row.summary or "" }}</td></tr>
+{% if row.evidence is not none %}<tr><td colspan="6"><pre>{{ pretty(row.evidence) }}</pre></td></tr>{% endif %}
+{% endfor %}
+</table>
+</section>
+{% endif %}
+{% endfor %}
+{% endfor %}
+</aside>
+</div>
+
+<h2>Certificate expiry calendar</h2>
+{% if months %}
+<div class="calendar" id="calendar">
+{% for month, certs in months %}
+<div class="month" data-month="{{ month }}">
+<h3>{{ month }}</h3>
+<ul>
+{% for cert in certs %}
+<li class="cert-{{ cert.state }}" title="{{ cert.rules | join(', ') }}">{{ cert.not_after[:10] }}
+ <strong>{{ cert.host }}</strong> {{ cert.certificate }} ({{ cert.days_left }} days)</li>
+{% endfor %}
+</ul>
+</div>
+{% endfor %}
+</div>
+{% else %}
+<p id="calendar">No certificate dates in the evidence.</p>
+{% endif %}
+
+<script>
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.filter");
+  var rows = document.querySelectorAll("tr.host-row");
+  function applyFilter(status) {
+    var shown = 0;
+    buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.filter === status)); });
+    rows.forEach(function (row) {
+      var match = status === "all" || row.querySelector('td[data-status="' + status + '"]') !== null;
+      row.style.display = match ? "" : "none";
+      if (match) { shown += 1; }
+      row.querySelectorAll("td.cell").forEach(function (td) {
+        td.classList.toggle("dim", status !== "all" && td.dataset.status !== status);
+      });
+    });
+    document.getElementById("showing").textContent = shown + " of " + rows.length + " hosts";
+  }
+  function showDetail(td) {
+    if (!td.dataset.detail) { return; }
+    document.querySelectorAll("section.detail.shown, td.cell.selected").forEach(function (el) {
+      el.classList.remove("shown"); el.classList.remove("selected");
+    });
+    document.getElementById(td.dataset.detail).classList.add("shown");
+    document.getElementById("detail-hint").style.display = "none";
+    td.classList.add("selected");
+  }
+  buttons.forEach(function (b) { b.addEventListener("click", function () { applyFilter(b.dataset.filter); }); });
+  document.querySelectorAll("td.cell[data-detail]").forEach(function (td) {
+    td.addEventListener("click", function () { showDetail(td); });
+    td.addEventListener("keydown", function (e) { if (e.key === "Enter") { showDetail(td); } });
+  });
+  applyFilter("all");
+}());
+</script>
+</body>
+</html>
+"""
