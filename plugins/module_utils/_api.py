@@ -94,8 +94,10 @@ class ExpresswayClient:
         self.session.mount('http://', transport_adapter())
         if username is not None or password is not None:
             self.session.auth = (username or '', password or '')
-        # A CA file, when given, is the trust anchor; otherwise the system store or nothing.
-        self.session.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        # A CA file, when given, is the trust anchor; otherwise the system store or nothing. It is also
+        # passed on every request: requests lets REQUESTS_CA_BUNDLE override a session-level setting.
+        self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
+        self.session.verify = self.verify
         self.session.headers.update({'Accept': 'application/json'})
 
     @classmethod
@@ -145,7 +147,8 @@ class ExpresswayClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout)
+                response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout,
+                                                verify=self.verify)
             except requests.exceptions.RequestException as err:
                 if attempt >= retries or not _retryable_exception(err):
                     raise ConnectionFailure(method, url, self._redact(str(err))) from err

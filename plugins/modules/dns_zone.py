@@ -119,7 +119,7 @@ notes:
 seealso:
   - module: ucops.expressway.dns_zone_info
 author:
-  - ucops.expressway contributors
+  - ucops.expressway contributors (@ucops)
 '''
 
 EXAMPLES = r'''

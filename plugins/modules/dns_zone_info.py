@@ -24,7 +24,7 @@ options:
 seealso:
   - module: ucops.expressway.dns_zone
 author:
-  - ucops.expressway contributors
+  - ucops.expressway contributors (@ucops)
 '''
 
 EXAMPLES = r'''

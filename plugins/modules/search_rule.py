@@ -109,7 +109,7 @@ seealso:
   - module: ucops.expressway.search_rule_info
   - module: ucops.expressway.dns_zone
 author:
-  - ucops.expressway contributors
+  - ucops.expressway contributors (@ucops)
 '''
 
 EXAMPLES = r'''

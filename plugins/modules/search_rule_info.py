@@ -24,7 +24,7 @@ options:
 seealso:
   - module: ucops.expressway.search_rule
 author:
-  - ucops.expressway contributors
+  - ucops.expressway contributors (@ucops)
 '''
 
 EXAMPLES = r'''

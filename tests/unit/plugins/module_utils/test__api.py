@@ -154,6 +154,13 @@ def test_tls_verification_setting(client_for, kwargs, verify):
     assert client.session.verify == verify
 
 
+def test_ca_path_wins_over_requests_ca_bundle_environment(client_for, monkeypatch, tmp_path):
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', str(tmp_path / 'system.pem'))
+    client, adapter, delays = client_for([Call('GET', '/x', answer=[])], ca_path='/etc/ca.pem')
+    client.get('/x')
+    assert adapter.verify == ['/etc/ca.pem']
+
+
 def test_connection_spec_defaults_and_secrets():
     spec = _api.connection_argument_spec()
     assert spec['validate_certs']['default'] is True

@@ -52,11 +52,13 @@ class ScriptedAdapter(BaseAdapter):
         self.expected = list(calls)
         self.prefix = prefix
         self.sent = []
+        self.verify = []
 
     def send(self, request, **kwargs):
         path = urlsplit(request.url).path
         body = json.loads(request.body) if request.body else None
         self.sent.append((request.method, path, body, dict(request.headers)))
+        self.verify.append(kwargs.get('verify'))
         assert self.expected, f'unexpected extra request: {request.method} {path} {body}'
         call = self.expected.pop(0)
         assert (request.method, path) == (call.method, self.prefix + call.path), \
@@ -128,10 +130,9 @@ def run_module(module, args, calls, check_mode=False, diff=False, connection=Tru
             mock.patch.object(_api, '_sleep', lambda seconds: None):
         try:
             module.main()
+            raise AssertionError('module returned without exit_json or fail_json')
         except ModuleExit as exc:
             result = exc.args[0]
-        else:
-            raise AssertionError('module returned without exit_json or fail_json')
     adapter.assert_done()
     return result, adapter
 
