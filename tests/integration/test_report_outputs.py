@@ -26,13 +26,17 @@ def test_role_writes_agreeing_reports(ansible, tmp_path):
     inventory = tmp_path / "inventory.yml"
     inventory.write_text(yaml.safe_dump({"all": {"hosts": hosts}}))
     play = [{"hosts": "all", "gather_facts": False,
-             "roles": [{"role": "ucops.expressway.webex_report", "webex_report_dir": str(tmp_path / "report")}]}]
+             "roles": [{"role": "ucops.expressway.webex_report", "webex_report_dir": str(tmp_path / "report"),
+                        "webex_report_trust_bundles": ["webex-cas.pem"]}]}]
     playbook = tmp_path / "play.yml"
     playbook.write_text(yaml.safe_dump(play))
     proc = ansible.run_playbook(playbook, inventory=inventory, check=True)
     results["sbc-unreached.example.test"] = []
     report = assert_reports_agree(tmp_path / "report", results)
     assert report["summary"]["verdict"] == "error"
+    # Resolvers come from the results' invocation, the trust bundle from the role's variable.
+    assert report["metadata"]["resolvers"] == ["127.0.0.1:5300"]
+    assert report["metadata"]["trust_bundles"] == ["webex-cas.pem"]
     assert "sbc-unreached.example.test: no check results" in proc.stdout
     assert "FAIL sbc-expired.example.test OUT-CERT-VALID [must]" in proc.stdout
 
