@@ -2,6 +2,7 @@
 import json
 import subprocess
 import sys
+import time
 
 import requests
 
@@ -95,10 +96,9 @@ def test_single_instance_cli_with_password_file(tmp_path, emulator_state_dir):
            "--ready-file", str(ready)]
     proc = subprocess.Popen(cmd, env={"PYTHONPATH": str(EMULATOR_PATH)}, stdout=subprocess.DEVNULL)
     try:
-        for _ in range(200):
-            if ready.exists() or proc.poll() is not None:
-                break
-            subprocess.run(["sleep", "0.05"], check=True)
+        deadline = time.monotonic() + 20
+        while not ready.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
         doc = json.loads(ready.read_text())
         url = doc["instances"][0]["url"] + "/api/provisioning/sysinfo"
         assert requests.get(url, auth=("admin", "Expressway-Emul4tor"), verify=doc["ca"], timeout=10).status_code == 401

@@ -8,7 +8,6 @@ import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-from expressway_emulator.certs import PemText
 from expressway_emulator.errors import ApiError, bad_request, not_found
 from expressway_emulator.routes import CSRF_SINCE, raml, resolve
 from expressway_emulator.validators import version_at_least
