@@ -124,8 +124,16 @@ class ExpresswayClient:
         except ValueError as err:
             raise ApiError('GET', url, 200, None, str(err)) from err
 
+    def get_text(self, path):
+        """GET a resource that answers text rather than JSON (the PEM of /certs/root)."""
+        return self._request('GET', path, text=True)
+
     def post(self, path, body):
         return self._request('POST', path, body)
+
+    def post_file(self, path, field, filename, content):
+        """POST multipart/form-data with one file field (certificate upload); never retried, like any POST."""
+        return self._request('POST', path, files={field: (filename, content, 'application/x-pem-file')})
 
     def put(self, path, body):
         return self._request('PUT', path, body)
@@ -136,8 +144,8 @@ class ExpresswayClient:
     def close(self):
         self.session.close()
 
-    def _request(self, method, path, body=None):
-        """The one request loop: retries, status check, JSON decode, error mapping."""
+    def _request(self, method, path, body=None, files=None, text=False):
+        """The one request loop: retries, status check, JSON (or, with text=True, text) decode, error mapping."""
         url = self.url(path)
         headers = {}
         if method in WRITE_METHODS:
@@ -147,18 +155,18 @@ class ExpresswayClient:
         attempt = 0
         while True:
             try:
-                response = self.session.request(method, url, json=body, headers=headers, timeout=self.timeout,
-                                                verify=self.verify)
+                response = self.session.request(method, url, json=body, files=files, headers=headers,
+                                                timeout=self.timeout, verify=self.verify)
             except requests.exceptions.RequestException as err:
                 if attempt >= retries or not _retryable_exception(err):
                     raise ConnectionFailure(method, url, self._redact(str(err))) from err
             else:
                 if attempt >= retries or response.status_code not in RETRY_STATUSES:
-                    return self._decode(method, url, response)
+                    return self._decode(method, url, response, text)
             attempt += 1
             _sleep(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
 
-    def _decode(self, method, url, response):
+    def _decode(self, method, url, response, text=False):
         status = response.status_code
         payload, decode_error = _parse_json(response)
         message = self._redact(_server_message(payload, response))
@@ -168,6 +176,8 @@ class ExpresswayClient:
             raise ApiError(method, url, status, message or response.reason)
         if method == 'POST' and status not in (200, 201):
             raise ApiError(method, url, status, message, 'expected 200 or 201 on create')
+        if text:
+            return response.text
         if decode_error and (method == 'GET' or response.content.strip()):
             raise ApiError(method, url, status, None, f'response is not JSON: {decode_error}')
         return payload
