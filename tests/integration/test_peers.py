@@ -18,7 +18,7 @@ import pytest
 from cryptography import x509
 
 from support.pki import now
-from support.sips_server import sip_options, tls_client
+from support.sips_server import options_request, sip_options, tls_client
 
 
 def ask(peers, name, rtype):
@@ -72,6 +72,16 @@ def test_clean_target_sends_full_chain_and_answers_options(webex_peers):
     assert [c.subject == c.issuer for c in chain] == [False, False, True]
     with tls_client(webex_peers.address(sbc1.index), 5061, sbc1.fqdn, cafile=webex_peers.pki.ca_bundle) as tls:
         assert sip_options(tls, sbc1.fqdn) == "SIP/2.0 200 OK"
+
+
+def test_options_answer_names_the_scenario_release(webex_peers):
+    for name, product in (("expressway_old", "TANDBERG/4352 (X8.2.1)"), ("clean_sbc1", "kamailio fixture")):
+        scenario = webex_peers.scenarios.get(name) or webex_peers.clean_targets[0]
+        with tls_client(webex_peers.address(scenario.index), 5061, scenario.fqdn) as tls:
+            tls.sendall(options_request(tls, scenario.fqdn))
+            head = tls.recv(4096).decode()
+        assert head.startswith("SIP/2.0 200 OK\r\n")
+        assert f"\r\nServer: {product}\r\n" in head
 
 
 @pytest.mark.parametrize("name, length", [("leaf_only", 1), ("no_root", 2), ("self_signed", 1), ("outside_root", 3)])

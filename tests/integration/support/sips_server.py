@@ -23,16 +23,28 @@ import pytest
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 
 # Answers OPTIONS with 200 (what a probe wants to see) and anything else with 403, statelessly.
+# The Server header is chosen per local address, so a scenario can pose as a given Expressway release.
 ROUTING = """\
-request_route {
-    if (method == "OPTIONS") {
-        sl_send_reply("200", "OK");
+request_route {{
+    if (method == "OPTIONS") {{
+{servers}        sl_send_reply("200", "OK");
         exit;
-    }
+    }}
     sl_send_reply("403", "Fixture accepts OPTIONS only");
     exit;
-}
+}}
 """
+DEFAULT_SERVER = "kamailio fixture"
+
+
+def _server_headers(servers):
+    branches = "".join(f'        {"if" if i == 0 else "else if"} ($Ri == "{address}") {{\n'
+                       f'            append_to_reply("Server: {product}\\r\\n");\n        }}\n'
+                       for i, (address, product) in enumerate(sorted(servers.items())))
+    fallback = f'append_to_reply("Server: {DEFAULT_SERVER}\\r\\n");'
+    if not branches:
+        return f"        {fallback}\n"
+    return branches + f"        else {{\n            {fallback}\n        }}\n"
 
 
 @dataclass
@@ -68,8 +80,10 @@ class TlsProfile:
 class KamailioServer:
     """Start/stop one foreground Kamailio serving every profile given."""
 
-    def __init__(self, directory, profiles, shm_mb=32, pkg_mb=8):
+    def __init__(self, directory, profiles, shm_mb=32, pkg_mb=8, servers=None):
+        """servers: {local address: Server header value} for OPTIONS answers on that address."""
         self.dir = Path(directory)
+        self.servers = dict(servers or {})
         self.dir.mkdir(parents=True, exist_ok=True)
         self.profiles = list(profiles)
         self.shm_mb, self.pkg_mb = shm_mb, pkg_mb
@@ -89,9 +103,9 @@ class KamailioServer:
         cfg = "\n".join([
             "#!KAMAILIO", "debug=2", "log_stderror=yes", "auto_aliases=no", "children=2",
             "tcp_children=4", "enable_tls=yes", "disable_tcp=no", "dns=no", "rev_dns=no",
-            "tcp_connection_lifetime=30", "tls_max_connections=4096", listens,
-            'loadmodule "sl.so"', 'loadmodule "tls.so"',
-            f'modparam("tls", "config", "{tls_cfg}")', ROUTING])
+            "tcp_connection_lifetime=30", "tls_max_connections=4096", "server_signature=no", listens,
+            'loadmodule "sl.so"', 'loadmodule "tls.so"', 'loadmodule "pv.so"', 'loadmodule "textops.so"',
+            f'modparam("tls", "config", "{tls_cfg}")', ROUTING.format(servers=_server_headers(self.servers))])
         path = self.dir / "kamailio.cfg"
         path.write_text(cfg)
         return path
@@ -235,17 +249,21 @@ def tls_client(address, port, server_name, cafile=None, cert=None, key=None, min
         raise
 
 
+def options_request(tls_sock, target):
+    """One SIP OPTIONS request (bytes) from the socket's local address to sips:target."""
+    local = tls_sock.getsockname()
+    return (f"OPTIONS sips:{target} SIP/2.0\r\n"
+            f"Via: SIP/2.0/TLS {local[0]}:{local[1]};branch=z9hG4bK-fixture-{time.monotonic_ns()};rport\r\n"
+            "Max-Forwards: 70\r\n"
+            f"From: <sips:probe@{local[0]}>;tag=fixture\r\nTo: <sips:{target}>\r\n"
+            f"Call-ID: fixture-{time.monotonic_ns()}@{local[0]}\r\nCSeq: 1 OPTIONS\r\n"
+            "Content-Length: 0\r\n\r\n").encode()
+
+
 def sip_options(tls_sock, target, timeout=3.0):
     """Send one SIP OPTIONS over an open TLS socket and return the status line of the answer."""
-    local = tls_sock.getsockname()
-    msg = (f"OPTIONS sips:{target} SIP/2.0\r\n"
-           f"Via: SIP/2.0/TLS {local[0]}:{local[1]};branch=z9hG4bK-fixture-{time.monotonic_ns()};rport\r\n"
-           "Max-Forwards: 70\r\n"
-           f"From: <sips:probe@{local[0]}>;tag=fixture\r\nTo: <sips:{target}>\r\n"
-           f"Call-ID: fixture-{time.monotonic_ns()}@{local[0]}\r\nCSeq: 1 OPTIONS\r\n"
-           "Content-Length: 0\r\n\r\n")
     tls_sock.settimeout(timeout)
-    tls_sock.sendall(msg.encode())
+    tls_sock.sendall(options_request(tls_sock, target))
     data = b""
     while b"\r\n" not in data:
         chunk = tls_sock.recv(4096)
@@ -259,7 +277,8 @@ def sip_options(tls_sock, target, timeout=3.0):
 def sips_server(peer_plan, tmp_path_factory):
     """One Kamailio for the session with every scenario's TLS profile, plus the silent listeners."""
     silent = [SilentListener(address, port) for address, port in peer_plan.silent]
-    with KamailioServer(tmp_path_factory.mktemp("kamailio"), peer_plan.profiles) as server:
+    with KamailioServer(tmp_path_factory.mktemp("kamailio"), peer_plan.profiles,
+                        servers=peer_plan.servers) as server:
         for listener in silent:
             listener.start()
         try:

@@ -58,6 +58,7 @@ class PeerPlan:
         self.reverse = Zone("127.in-addr.arpa")
         self.profiles = []
         self.silent = []
+        self.servers = {}
         self.scenarios = {}
         self.client = {}
         self.zone.add("ns", "A", "127.0.0.1")
@@ -125,6 +126,11 @@ class PeerPlan:
         self.fqdn_scenario("silent", f"silent.{DOMAIN}", 29, listen=False)
         self.silent.append((self.address(29), SIPS))
         self.fqdn_scenario("no_root", f"noroot.{DOMAIN}", 30, chain="intermediates")
+        # Expressways name their release in the Server header of the OPTIONS answer.
+        self.fqdn_scenario("expressway_old", f"oldexp.{DOMAIN}", 31)
+        self.servers[self.address(31)] = "TANDBERG/4352 (X8.2.1)"
+        self.fqdn_scenario("expressway_new", f"newexp.{DOMAIN}", 32)
+        self.servers[self.address(32)] = "TANDBERG/4352 (X15.0.2)"
 
     def _clean(self):
         """Two SRV targets at different priorities, each with A, PTR and its own full-chain leaf."""

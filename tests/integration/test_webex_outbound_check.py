@@ -1,0 +1,176 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""webex_outbound_check against real peers: named for DNS, Kamailio for SIPS, a fixture PKI.
+
+Every defect scenario asserts the exact status of the rule its defect breaks (never just
+"failed"), and the clean scenario asserts that every rule passes. The statuses follow the rule
+catalogue in plugins/module_utils/_rules.py (e.g. a TLS-1.3-only server fails OUT-TLS, a chain
+without only its root warns OUT-CERT-CHAIN).
+"""
+import time
+
+import pytest
+
+from support.check_results import expect, explain, rows, rule_status
+
+MODULE = "ucops.expressway.webex_outbound_check"
+OUT_RULES = ("OUT-URI", "OUT-HOST", "OUT-A", "OUT-TLS", "OUT-CERT-VALID", "OUT-CERT-NAME", "OUT-CERT-CHAIN",
+             "OUT-CERT-TRUST", "OUT-PTR")
+
+# scenario -> {rule: exact status}. Rules not listed are not what the scenario is about.
+DEFECTS = {
+    "a_only": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-A": "pass", "OUT-TLS": "pass",
+               "OUT-CERT-NAME": "pass", "OUT-CERT-CHAIN": "pass", "OUT-CERT-TRUST": "pass", "OUT-PTR": "pass",
+               "OUT-VERSION": "skip"},  # the SIP peer answers, but it is no VCS/Expressway
+    "ipv4_literal": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-TLS": "pass", "OUT-CERT-NAME": "pass",
+                     "OUT-PTR": "pass"},
+    "aaaa_only": {"OUT-HOST": "pass", "OUT-A": "fail"},
+    "no_ptr": {"OUT-PTR": "fail", "OUT-TLS": "pass"},
+    "bad_ptr": {"OUT-PTR": "fail", "OUT-TLS": "pass"},
+    "expired": {"OUT-CERT-VALID": "fail", "OUT-TLS": "pass"},
+    "not_yet_valid": {"OUT-CERT-VALID": "fail"},
+    "expiring": {"OUT-CERT-VALID": "warn", "OUT-CERT-NAME": "pass"},
+    "wrong_name": {"OUT-CERT-NAME": "fail", "OUT-CERT-VALID": "pass", "OUT-CERT-TRUST": "pass"},
+    "wildcard": {"OUT-CERT-NAME": "pass"},
+    "wildcard_miss": {"OUT-CERT-NAME": "fail"},
+    "leaf_only": {"OUT-CERT-CHAIN": "fail", "OUT-CERT-TRUST": "fail"},
+    "no_root": {"OUT-CERT-CHAIN": "warn", "OUT-CERT-TRUST": "pass"},
+    "self_signed": {"OUT-CERT-CHAIN": "fail", "OUT-CERT-TRUST": "fail"},
+    "outside_root": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass"},
+    "tls13_only": {"OUT-TLS": "fail"},
+    "tls12_only": {"OUT-TLS": "pass"},
+    "nothing_listening": {"OUT-A": "pass", "OUT-TLS": "fail"},
+    "silent": {"OUT-A": "pass", "OUT-TLS": "fail"},
+    "expressway_old": {"OUT-VERSION": "fail", "OUT-TLS": "pass"},  # X8.2.1 in the OPTIONS Server header
+    "expressway_new": {"OUT-VERSION": "pass"},
+}
+
+
+def run(ansible, peers, destinations, check_mode=False, **extra):
+    args = dict(peers.common_args, destinations=destinations, **extra)
+    return ansible.run_module(MODULE, args, check_mode=check_mode)
+
+
+@pytest.fixture(scope="module")
+def all_defects(ansible, webex_peers):
+    """Every defect scenario in one task: the module is built for many destinations at once."""
+    uris = [webex_peers.scenarios[name].uri for name in DEFECTS]
+    return run(ansible, webex_peers, uris, fail_on="never")
+
+
+@pytest.fixture(scope="module")
+def clean(ansible, webex_peers):
+    uri = webex_peers.scenarios["clean"].uri
+    # Kamailio is no Expressway, so OUT-VERSION only has something to judge when the version is given.
+    return run(ansible, webex_peers, [uri], sbc_versions={uri: "X15.0.1"})
+
+
+def test_clean_srv_two_targets_every_rule_passes(clean, webex_peers):
+    uri = webex_peers.scenarios["clean"].uri
+    expect(clean, uri, {rule: "pass" for rule in OUT_RULES + ("OUT-VERSION",)})
+    assert clean["failed"] is False, explain(clean)
+    assert clean["changed"] is False
+    assert clean["summary"]["fail"] == 0 and clean["summary"]["warn"] == 0, explain(clean)
+
+
+def test_clean_srv_checks_both_targets_on_their_addresses(clean, webex_peers):
+    uri = webex_peers.scenarios["clean"].uri
+    tls = rows(clean, "OUT-TLS", subject=uri)
+    got = sorted((row["target"], row["address"], row["port"], row["status"]) for row in tls)
+    want = sorted((t.fqdn, webex_peers.address(t.index), 5061, "pass") for t in webex_peers.clean_targets)
+    assert got == want, explain(clean, uri)
+
+
+def test_clean_rows_carry_catalogue_levels_and_no_remedy(clean):
+    for row in clean["results"]:
+        assert row["level"] in ("must", "should", "info")
+        if row["status"] == "pass":
+            assert row["remedy"] is None, row
+
+
+@pytest.mark.parametrize("scenario", sorted(DEFECTS))
+def test_scenario(all_defects, webex_peers, scenario):
+    expect(all_defects, webex_peers.scenarios[scenario].uri, DEFECTS[scenario])
+
+
+def test_failing_rows_carry_a_remedy(all_defects):
+    bad = [row for row in all_defects["results"] if row["status"] in ("fail", "warn")]
+    assert bad
+    assert all(row["remedy"] for row in bad), [row["rule"] for row in bad if not row["remedy"]]
+
+
+def test_tls12_server_evidence_names_the_version(all_defects, webex_peers):
+    uri = webex_peers.scenarios["tls12_only"].uri
+    [row] = rows(all_defects, "OUT-TLS", subject=uri)
+    assert "TLSv1.2" in row["summary"], row
+
+
+def test_no_defect_scenario_passes_its_broken_rule(all_defects, webex_peers):
+    """Zero false passes: the rule a defect breaks is never pass, whatever else is asserted above."""
+    broken = {"aaaa_only": "OUT-A", "no_ptr": "OUT-PTR", "bad_ptr": "OUT-PTR", "expired": "OUT-CERT-VALID",
+              "not_yet_valid": "OUT-CERT-VALID", "expiring": "OUT-CERT-VALID", "wrong_name": "OUT-CERT-NAME",
+              "wildcard_miss": "OUT-CERT-NAME", "leaf_only": "OUT-CERT-CHAIN", "no_root": "OUT-CERT-CHAIN",
+              "self_signed": "OUT-CERT-TRUST", "outside_root": "OUT-CERT-TRUST", "tls13_only": "OUT-TLS",
+              "nothing_listening": "OUT-TLS", "silent": "OUT-TLS", "expressway_old": "OUT-VERSION"}
+    passing = {name: rule for name, rule in broken.items()
+               if rule_status(all_defects, webex_peers.scenarios[name].uri, rule) == "pass"}
+    assert passing == {}
+
+
+def test_silent_listener_costs_one_timeout_and_spares_other_targets(ansible, webex_peers):
+    silent, clean = webex_peers.scenarios["silent"].uri, webex_peers.scenarios["clean"].uri
+    start = time.monotonic()
+    baseline = run(ansible, webex_peers, [clean])
+    base_wall = time.monotonic() - start
+    start = time.monotonic()
+    result = run(ansible, webex_peers, [silent, clean])
+    wall = time.monotonic() - start
+    assert rule_status(result, silent, "OUT-TLS") == "fail", explain(result, silent)
+    expect(result, clean, {rule: "pass" for rule in OUT_RULES})
+    assert baseline["rules"] == [r for r in result["rules"] if r["subject"] == clean]
+    timeout = webex_peers.common_args["timeout"]
+    # One handshake timeout (plus DNS and scheduling slack), not several, and not unbounded.
+    assert wall - base_wall < 2 * timeout + 2, f"silent target added {wall - base_wall:.1f}s"
+
+
+def test_check_mode_gives_the_same_results(ansible, webex_peers, clean):
+    uri = webex_peers.scenarios["clean"].uri
+    checked = run(ansible, webex_peers, [uri], check_mode=True, sbc_versions={uri: "X15.0.1"})
+    assert checked["changed"] is False
+    assert checked["rules"] == clean["rules"]
+    assert checked["summary"] == clean["summary"]
+    assert [(r["rule"], r["address"], r["status"]) for r in checked["results"]] == \
+        [(r["rule"], r["address"], r["status"]) for r in clean["results"]]
+
+
+@pytest.mark.parametrize("scenario, fail_on, failed", [
+    ("expired", "must", True),       # must rule fails
+    ("expired", "never", False),
+    ("expiring", "must", False),     # must rule only warns
+    ("expiring", "should", True),
+    ("wrong_name", "must", False),   # should rule fails
+    ("wrong_name", "should", True),
+    ("clean", "should", False),
+])
+def test_fail_on_verdict(ansible, webex_peers, scenario, fail_on, failed):
+    uri = webex_peers.scenarios[scenario].uri
+    result = run(ansible, webex_peers, [uri], fail_on=fail_on)
+    assert result["failed"] is failed, explain(result, uri)
+    assert result["changed"] is False
+    if failed:
+        assert uri in result["msg"], result["msg"]
+
+
+@pytest.mark.parametrize("version, status", [("X8.5.2", "fail"), ("X8.5.3", "pass")])
+def test_given_version_is_judged_against_x8_5_3(ansible, webex_peers, version, status):
+    uri = webex_peers.scenarios["a_only"].uri
+    result = run(ansible, webex_peers, [uri], sbc_versions={uri: version}, fail_on="never")
+    expect(result, uri, {"OUT-VERSION": status})
+
+
+def test_sip_uri_is_rejected_by_out_uri(ansible, webex_peers):
+    uri = "sip:webex@" + webex_peers.scenarios["a_only"].fqdn
+    result = run(ansible, webex_peers, [uri])
+    assert rule_status(result, uri, "OUT-URI") == "fail", explain(result, uri)
+    assert result["failed"] is True
