@@ -1,0 +1,153 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What the network check modules share: options, the check context, the worker pool, cert rows.
+
+Modules build their argument spec from check_argument_spec(), create a CheckContext, and hand
+over to the outbound or inbound runner. Every expected problem is an exception in here; the
+module turns CheckSetupError into fail_json at its edge.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import ipaddress
+import traceback
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _dns, _tls
+from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
+
+try:
+    import certifi
+except ImportError:
+    HAS_CERTIFI = False
+    CERTIFI_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_CERTIFI = True
+    CERTIFI_IMPORT_ERROR = None
+
+class CheckSetupError(Exception):
+    """The check cannot start (bad option, unreadable file); the module fails with this message."""
+
+
+def check_argument_spec():
+    """The options every network check module takes (doc fragment ucops.expressway._checks)."""
+    return dict(
+        resolvers=dict(type='list', elements='str'),
+        resolver_port=dict(type='int', default=53),
+        ca_bundle=dict(type='path'),
+        expiry_warning_days=dict(type='int', default=30),
+        timeout=dict(type='float', default=5.0),
+        concurrency=dict(type='int', default=16),
+        sip_options_probe=dict(type='bool', default=True),
+        fail_on=dict(type='str', default='must', choices=['must', 'should', 'never']),
+    )
+
+
+def require_libraries(module, needs_certifi):
+    """fail_json with the install hint when a library the check needs is missing."""
+    missing = [('dnspython', _dns.HAS_DNSPYTHON, _dns.DNSPYTHON_IMPORT_ERROR),
+               ('cryptography', _certs.HAS_CRYPTOGRAPHY, _certs.CRYPTOGRAPHY_IMPORT_ERROR)]
+    if needs_certifi:
+        missing.append(('certifi', HAS_CERTIFI, CERTIFI_IMPORT_ERROR))
+    for name, present, error in missing:
+        if not present:
+            module.fail_json(msg=missing_required_lib(name), exception=error)
+
+
+def _resolver_list(resolvers):
+    if resolvers is None:
+        return None
+    for server in resolvers:
+        try:
+            ipaddress.ip_address(server)
+        except ValueError as err:
+            raise CheckSetupError('resolvers: %r is not an IPv4 or IPv6 address' % server) from err
+    return list(resolvers)
+
+
+class CheckContext(object):
+    """Options turned into ready tools: the DNS client, the trust bundle, the pool size."""
+
+    def __init__(self, params):
+        if params['timeout'] <= 0 or params['concurrency'] < 1:
+            raise CheckSetupError('timeout must be above 0 and concurrency at least 1')
+        self.timeout = params['timeout']
+        self.concurrency = params['concurrency']
+        self.warning_days = params['expiry_warning_days']
+        self.sip_probe = params['sip_options_probe']
+        self.dns = _dns.Dns(_resolver_list(params['resolvers']), params['resolver_port'], self.timeout)
+        self.bundle = self._bundle(params['ca_bundle'])
+        self.public_roots = self._public_roots(params['ca_bundle'])
+
+    @staticmethod
+    def _bundle(path):
+        try:
+            return _certs.Bundle.from_file(path or certifi.where())
+        except _certs.CertificateError as err:
+            raise CheckSetupError('ca_bundle: %s' % err) from err
+
+    def _public_roots(self, custom):
+        """SHA-256 set of Mozilla's roots as certifi ships them, to say "public CA" in EKU advice."""
+        if not custom:
+            return set(self.bundle.by_sha256)
+        if not HAS_CERTIFI:
+            return set()
+        return set(_certs.Bundle.from_file(certifi.where()).by_sha256)
+
+    def map(self, func, items):
+        """func over items on a bounded pool, results in item order; one slow item only costs its own timeout."""
+        items = list(items)
+        if len(items) < 2 or self.concurrency == 1:
+            return [func(item) for item in items]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(self.concurrency, len(items))) as pool:
+            return list(pool.map(func, items))
+
+
+def tls_evidence(result):
+    return {'version': result.version, 'cipher': result.cipher, 'tls12_accepted': result.tls12,
+            'chain_capture': result.chain_capture, 'chain_length': len(result.chain), 'sip': result.sip}
+
+
+def tls_summary(status_summary, result):
+    text = '%s (%s)' % (status_summary, result.cipher)
+    if result.sip is not None:
+        text += '; SIP OPTIONS: %s' % (result.sip.get('status_line') or result.sip.get('error'))
+    return text
+
+
+def parse_chain(chain):
+    """Certificates from DER blobs (as a server sent them); CertificateError when one is unreadable."""
+    return _certs.from_der_list(chain) if chain else []
+
+
+def judge_certs(ctx, certs, name, is_ipv4=False):
+    """(status, summary, evidence) per certificate rule suffix for one chain, leaf first.
+
+    ``name`` None (nothing to match against) makes CERT-NAME a skip.
+    """
+    leaf = certs[0]
+    if name:
+        naming = _certs.check_name(leaf, name, is_ipv4)
+    else:
+        naming = ('skip', 'no FQDN given to match the certificate against', {})
+    return collections.OrderedDict([
+        ('CERT-VALID', _certs.check_validity(leaf, ctx.warning_days)),
+        ('CERT-NAME', naming),
+        ('CERT-CHAIN', _certs.check_chain(certs, ctx.bundle)),
+        ('CERT-TRUST', _certs.check_trust(certs, ctx.bundle)),
+    ])
+
+
+def skip_rows(subject, rule_ids, reason, level=None, **where):
+    return [make_row(subject, rule_id, 'skip', reason, level=level, **where) for rule_id in rule_ids]
+
+
+def probe_tls(ctx, address, port, server_name, sip_uri, client_cert=None, client_key=None):
+    """_tls.probe with the context's timeout and SIP probe setting."""
+    return _tls.probe(address, port, server_name, ctx.timeout, sip_uri if ctx.sip_probe else None,
+                      client_cert, client_key)

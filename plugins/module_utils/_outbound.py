@@ -1,0 +1,196 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Runner of webex_outbound_check: from a SIPS URI to one row per rule, target and address.
+
+Two phases, each on the bounded pool: resolve every destination (DNS only), then probe every
+(target, address, port) found (TLS, certificates, PTR). A rule that cannot be evaluated because an
+earlier step failed is reported as skip with that reason, so every destination has every rule.
+"""
+
+from __future__ import annotations
+
+import collections
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _sip, _tls
+from ansible_collections.ucops.expressway.plugins.module_utils._certs import CertificateError
+from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable
+from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
+from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
+
+ADDRESS_RULES = ('OUT-TLS', 'OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN', 'OUT-CERT-TRUST', 'OUT-PTR')
+MIN_VERSION = 'X8.5.3'
+
+Plan = collections.namedtuple('Plan', 'subject rows probes')
+Probe = collections.namedtuple('Probe', 'subject uri target address port is_ipv4')
+
+
+def _stop(subject, rows, rule_ids, reason, **where):
+    """A plan that ends here: the remaining rules skip with the reason."""
+    return Plan(subject, rows + _checks.skip_rows(subject, rule_ids, reason, **where), [])
+
+
+def _targets(ctx, subject, uri):
+    """(rows, [(target, port)]) from SRV, an explicit port, or the A fallback on 5061 (RFC 3263)."""
+    if uri.explicit_port:
+        summary = 'explicit port %d: the host is used directly, without SRV (RFC 3263)' % uri.port
+        return [make_row(subject, 'OUT-HOST', 'pass', summary, {'host': uri.host}, target=uri.host, port=uri.port)], \
+            [(uri.host, uri.port)]
+    answer, srv = ctx.dns.srv(uri.host)
+    evidence = {'query': answer.name, 'rcode': answer.rcode, 'resolver': ctx.dns.describe(),
+                'srv': [dict(srv_rr._asdict()) for srv_rr in srv]}
+    if srv and all(not srv_rr.target for srv_rr in srv):
+        return [make_row(subject, 'OUT-HOST', 'fail', 'the SRV record says no SIPS service ("." target)',
+                         evidence)], []
+    if srv:
+        listed = ', '.join('%s:%d' % (srv_rr.target, srv_rr.port) for srv_rr in srv if srv_rr.target)
+        return [make_row(subject, 'OUT-HOST', 'pass', 'SRV %s -> %s' % (answer.name, listed), evidence)], \
+            [(srv_rr.target, srv_rr.port) for srv_rr in srv if srv_rr.target]
+    addresses, a_evidence = ctx.dns.ipv4(uri.host)
+    evidence['fallback'] = a_evidence
+    if addresses:
+        summary = 'no SRV record (%s); %s has an A record and is used on port %d' % (answer.rcode, uri.host, uri.port)
+        return [make_row(subject, 'OUT-HOST', 'pass', summary, evidence, target=uri.host, port=uri.port)], \
+            [(uri.host, uri.port)]
+    summary = 'neither a _sips._tcp SRV record (%s) nor an A record for %s' % (answer.rcode, uri.host)
+    return [make_row(subject, 'OUT-HOST', 'fail', summary, evidence, target=uri.host)], [(uri.host, uri.port)]
+
+
+def _a_row(ctx, subject, target, port):
+    """(row, addresses) for OUT-A of one target."""
+    addresses, evidence = ctx.dns.ipv4(target)
+    evidence['resolver'] = ctx.dns.describe()
+    if addresses:
+        return make_row(subject, 'OUT-A', 'pass', '%s A %s' % (target, ', '.join(addresses)), evidence,
+                        target=target, port=port), addresses
+    if evidence.get('aaaa'):
+        summary = '%s has only AAAA records (%s): Webex needs IPv4' % (target, ', '.join(evidence['aaaa']))
+    elif evidence['rcode'] == 'NXDOMAIN':
+        summary = '%s does not exist (NXDOMAIN)' % target
+    else:
+        summary = '%s has no A record' % target
+    return make_row(subject, 'OUT-A', 'fail', summary, evidence, target=target, port=port), []
+
+
+def _resolve_targets(ctx, subject, uri, targets):
+    rows, probes = [], []
+    for target, port in targets:
+        row, addresses = _a_row(ctx, subject, target, port)
+        rows.append(row)
+        if not addresses:
+            rows += _checks.skip_rows(subject, ADDRESS_RULES, 'no IPv4 address for %s' % target,
+                                      target=target, port=port)
+        probes += [Probe(subject, uri, target, address, port, False) for address in addresses]
+    return rows, probes
+
+
+def plan_destination(ctx, text):
+    """Phase 1 for one destination: URI, SRV and A; the probes phase 2 must run."""
+    subject = text
+    try:
+        uri = _sip.parse_sips_uri(text)
+    except _sip.SipUriError as err:
+        rows = [make_row(subject, 'OUT-URI', 'fail', str(err), {'uri': text})]
+        return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'not checked: the URI is invalid')
+    rows = [make_row(subject, 'OUT-URI', 'pass', 'valid SIPS URI', dict(uri._asdict()))]
+    if uri.is_ipv4:
+        rows.append(make_row(subject, 'OUT-HOST', 'pass', 'IPv4 literal %s on port %d' % (uri.host, uri.port),
+                             {'host': uri.host}, target=uri.host, address=uri.host, port=uri.port))
+        rows.append(make_row(subject, 'OUT-A', 'skip', 'IPv4 literal: no name to resolve', target=uri.host))
+        return Plan(subject, rows, [Probe(subject, uri, uri.host, uri.host, uri.port, True)])
+    try:
+        host_rows, targets = _targets(ctx, subject, uri)
+        if host_rows[-1]['status'] == 'fail' and not targets:
+            return _stop(subject, rows + host_rows, ('OUT-A',) + ADDRESS_RULES, 'no SIPS target to check')
+        target_rows, probes = _resolve_targets(ctx, subject, uri, targets)
+    except ResolverUnreachable as err:
+        return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'resolver did not answer: %s' % err)
+    return Plan(subject, rows + host_rows + target_rows, probes)
+
+
+def _ptr_row(ctx, probe, where):
+    fqdn = None if probe.is_ipv4 else probe.target
+    try:
+        outcome, evidence = ctx.dns.ptr(probe.address, fqdn)
+    except ResolverUnreachable as err:
+        return make_row(probe.subject, 'OUT-PTR', 'skip', 'resolver did not answer: %s' % err, **where)
+    names = ', '.join(evidence['ptr'])
+    summaries = {
+        'ok': ('pass', '%s PTR %s, which resolves back to it' % (probe.address, names)),
+        'missing': ('fail', 'no PTR record for %s' % probe.address),
+        'mismatch': ('fail', '%s PTR %s, not %s' % (probe.address, names, fqdn)),
+        'unconfirmed': ('fail', '%s PTR %s, but that name does not resolve back to %s' % (
+            probe.address, names, probe.address)),
+    }
+    status, summary = summaries[outcome]
+    return make_row(probe.subject, 'OUT-PTR', status, summary, evidence, **where)
+
+
+def check_address(ctx, probe):
+    """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-PTR; (rows, sip evidence)."""
+    where = dict(target=probe.target, address=probe.address, port=probe.port)
+    subject = probe.subject
+    try:
+        result = _checks.probe_tls(ctx, probe.address, probe.port, probe.target, probe.uri.uri)
+    except _tls.TlsProbeError as err:
+        rows = [make_row(subject, 'OUT-TLS', 'fail', str(err), {'error': err.kind}, **where)]
+        rows += _checks.skip_rows(subject, ADDRESS_RULES[1:5], 'no TLS connection: %s' % err.kind, **where)
+        return rows + [_ptr_row(ctx, probe, where)], None
+    status, summary = _tls.grade(result.version, result.tls12)
+    rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result),
+                     _checks.tls_evidence(result), **where)]
+    try:
+        judged = _checks.judge_certs(ctx, _checks.parse_chain(result.chain), probe.target, probe.is_ipv4)
+        rows += [make_row(subject, 'OUT-' + rule, *verdict, **where) for rule, verdict in judged.items()]
+    except (CertificateError, IndexError) as err:
+        reason = str(err) if isinstance(err, CertificateError) else 'no certificate was presented'
+        rows += [make_row(subject, rule_id, 'fail', reason, **where) for rule_id in ADDRESS_RULES[1:5]]
+    return rows + [_ptr_row(ctx, probe, where)], result.sip
+
+
+def _version_row(ctx, subject, versions, sips):
+    """OUT-VERSION from sbc_versions, else from the Server/User-Agent of the OPTIONS answers."""
+    source, version = 'sbc_versions', versions.get(subject)
+    products = [sip.get('server') for sip in sips if sip and sip.get('server')]
+    if version is None:
+        found = [_sip.expressway_version(product) for product in products]
+        version, source = next((v for v in found if v), None), 'SIP Server/User-Agent header'
+    evidence = {'version': version, 'source': source, 'servers': products}
+    if version is None:
+        reason = ('%s is not a Cisco VCS/Expressway' % products[0]) if products else \
+            'version unknown: give it in sbc_versions or enable sip_options_probe'
+        return make_row(subject, 'OUT-VERSION', 'skip', reason, evidence)
+    try:
+        ok = version_at_least(version, MIN_VERSION) and parse_version(version) is not None
+    except ValueError:
+        return make_row(subject, 'OUT-VERSION', 'fail', 'cannot read version %r' % version, evidence)
+    status = 'pass' if ok else 'fail'
+    return make_row(subject, 'OUT-VERSION', status, '%s from %s (%s %s)' % (
+        version, source, 'at least' if ok else 'below', MIN_VERSION), evidence)
+
+
+def run(ctx, destinations, versions=None):
+    """Every row for every destination, grouped by destination in the order given."""
+    destinations = list(collections.OrderedDict.fromkeys(destinations))
+    plans = ctx.map(lambda text: plan_destination(ctx, text), destinations)
+    probes = [probe for plan in plans for probe in plan.probes]
+    checked = ctx.map(lambda probe: check_address(ctx, probe), probes)
+    by_subject = collections.defaultdict(list)
+    for probe, (rows, sip) in zip(probes, checked):
+        by_subject[probe.subject].append((rows, sip))
+    rows = []
+    for plan in plans:
+        results = by_subject.pop(plan.subject, [])
+        own = plan.rows + [row for address_rows, dummy in results for row in address_rows]
+        rows += _by_target(own)
+        rows.append(_version_row(ctx, plan.subject, versions or {}, [sip for dummy, sip in results]))
+    return rows
+
+
+def _by_target(rows):
+    """Rows of one destination grouped by target in resolution order; stable within a target."""
+    rank = {}
+    for row in rows:
+        rank.setdefault(row['target'], len(rank))
+    return sorted(rows, key=lambda row: 0 if row['rule'] in ('OUT-URI', 'OUT-HOST') else 1 + rank[row['target']])

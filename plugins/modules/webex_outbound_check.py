@@ -1,0 +1,129 @@
+#!/usr/bin/python
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: webex_outbound_check
+short_description: Check that the Webex cloud can call SBCs at SIPS URIs
+version_added: 0.1.0
+description:
+  - Checks every destination SIPS URI against the rules for calls from the Webex cloud to an SBC
+    (OUT-URI, OUT-HOST, OUT-A, OUT-TLS, OUT-CERT-VALID, OUT-CERT-NAME, OUT-CERT-CHAIN, OUT-CERT-TRUST,
+    OUT-PTR, OUT-VERSION), from the network, the way the cloud resolves and connects.
+  - Resolves C(_sips._tcp.<host>) SRV records in RFC 2782 order, or the host's A record on port 5061,
+    connects with TLS to every address with SNI set to the target name, captures the whole certificate
+    chain the server sends, and checks PTR records with forward confirmation.
+  - Never changes anything. Destinations and addresses are checked concurrently.
+  - See C(docs/rules.md) for what each rule checks and how to fix it.
+author:
+  - ucops.expressway contributors
+extends_documentation_fragment:
+  - ucops.expressway._checks
+  - ucops.expressway._checks.attributes
+options:
+  destinations:
+    description:
+      - The SIPS URIs the Webex cloud would call, like V(sips:alice@example.com) or V(sips:bob@192.0.2.10).
+      - An explicit port in the URI is used as is, without an SRV lookup (RFC 3263).
+    type: list
+    elements: str
+    required: true
+    aliases: [destination]
+  sbc_versions:
+    description:
+      - The software version of a destination's SBC when it is a Cisco VCS or Expressway, keyed by the URI as
+        given in O(destinations), like V(X14.3.2).
+      - Without it, the version is read from the C(Server) or C(User-Agent) header of the SIP OPTIONS answer
+        when O(sip_options_probe) is on; otherwise OUT-VERSION is V(skip).
+    type: dict
+    default: {}
+notes:
+  - A server that only accepts TLS 1.3 fails OUT-TLS, because the rule asks that TLS 1.2 can be negotiated.
+'''
+
+EXAMPLES = r'''
+- name: Check two destinations against the local resolver of a test zone
+  ucops.expressway.webex_outbound_check:
+    destinations:
+      - sips:alice@example.test
+      - sips:bob@sbc1.example.test
+    resolvers: [127.0.0.1]
+    resolver_port: 5353
+    ca_bundle: /etc/ssl/private-test/ca.pem
+  register: outbound
+
+- name: Report, but do not fail, on warnings of should rules
+  ucops.expressway.webex_outbound_check:
+    destination: sips:alice@example.com
+    fail_on: never
+  register: outbound
+
+- name: Show the failing rules
+  ansible.builtin.debug:
+    msg: "{{ outbound.rules | selectattr('status', 'equalto', 'fail') | list }}"
+'''
+
+RETURN = r'''
+results:
+  description: One row per destination, rule, target and address.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    subject: {description: The destination as given., type: str, returned: always}
+    target: {description: The SRV target or host the row is about, or null., type: str, returned: always}
+    address: {description: The IPv4 address the row is about, or null., type: str, returned: always}
+    port: {description: The port, or null., type: int, returned: always}
+    rule: {description: The rule ID from the requirements catalogue., type: str, returned: always, sample: OUT-TLS}
+    level: {description: V(must), V(should) or V(info)., type: str, returned: always}
+    status: {description: V(pass), V(fail), V(warn) or V(skip)., type: str, returned: always}
+    summary: {description: One line a person reads., type: str, returned: always}
+    evidence: {description: What was seen (records, certificate fields, TLS version and cipher)., type: dict, returned: always}
+    remedy: {description: The fix when the status is V(fail) or V(warn), else null., type: str, returned: always}
+rules:
+  description: One entry per destination and rule with the worst status of its rows (fail > warn > pass > skip).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{subject: "sips:alice@example.test", rule: OUT-TLS, level: must, status: pass}]
+summary:
+  description: The number of rows in RV(results) per status.
+  returned: always
+  type: dict
+  sample: {pass: 12, fail: 1, warn: 2, skip: 0}
+msg:
+  description: The verdict under O(fail_on), naming failing destinations and rules.
+  returned: always
+  type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound
+from ansible_collections.ucops.expressway.plugins.module_utils._results import module_result
+
+
+def main():
+    argument_spec = _checks.check_argument_spec()
+    argument_spec.update(
+        destinations=dict(type='list', elements='str', required=True, aliases=['destination']),
+        sbc_versions=dict(type='dict', default={}),
+    )
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    _checks.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
+    try:
+        ctx = _checks.CheckContext(module.params)
+        rows = _outbound.run(ctx, module.params['destinations'], module.params['sbc_versions'])
+    except _checks.CheckSetupError as err:
+        module.fail_json(msg=str(err))
+    result = module_result(rows, module.params['fail_on'])
+    if result.pop('failed'):
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

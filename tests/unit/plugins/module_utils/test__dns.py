@@ -1,0 +1,87 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The DNS back end against a real UDP responder on loopback started by the test."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+
+from ansible_collections.ucops.expressway.plugins.module_utils._dns import Dns, ResolverUnreachable, SrvTarget, order_srv
+
+ZONE = {
+    ('_sips._tcp.example.test', 'SRV'): ['20 5 5061 sbc3.example.test.', '10 10 5061 sbc2.example.test.',
+                                         '10 60 5061 sbc1.example.test.'],
+    ('sbc1.example.test', 'A'): ['127.0.0.11'],
+    ('sbc2.example.test', 'A'): ['127.0.0.12'],
+    ('v6only.example.test', 'AAAA'): ['2001:db8::1'],
+    ('11.0.0.127.in-addr.arpa', 'PTR'): ['sbc1.example.test.'],
+    ('12.0.0.127.in-addr.arpa', 'PTR'): ['other.example.test.'],
+    ('13.0.0.127.in-addr.arpa', 'PTR'): ['sbc3.example.test.'],
+    ('sbc3.example.test', 'A'): ['127.0.0.99'],
+}
+
+
+@pytest.fixture
+def zone(dns_responder):
+    responder = dns_responder(ZONE)
+    return Dns(['127.0.0.1'], responder.port, timeout=2)
+
+
+def test_srv_order_is_priority_then_weight():
+    targets = [SrvTarget(20, 5, 5061, 'c'), SrvTarget(10, 10, 5061, 'b'), SrvTarget(10, 60, 5061, 'a'),
+               SrvTarget(10, 10, 5061, 'a2')]
+    assert [t.target for t in order_srv(targets)] == ['a', 'a2', 'b', 'c']
+
+
+def test_srv_lookup_is_ordered(zone):
+    answer, srv = zone.srv('example.test')
+    assert answer.rcode == 'NOERROR'
+    assert [(rr.priority, rr.weight, rr.target) for rr in srv] == [
+        (10, 60, 'sbc1.example.test'), (10, 10, 'sbc2.example.test'), (20, 5, 'sbc3.example.test')]
+
+
+def test_no_srv_is_an_answer_not_an_error(zone):
+    answer, srv = zone.srv('sbc1.example.test')
+    assert srv == [] and answer.rcode == 'NXDOMAIN'
+
+
+def test_a_records_and_aaaa_only(zone):
+    assert zone.ipv4('sbc1.example.test')[0] == ['127.0.0.11']
+    addresses, evidence = zone.ipv4('v6only.example.test')
+    assert addresses == [] and evidence['aaaa'] == ['2001:db8::1'] and evidence['rcode'] == 'NOERROR'
+    addresses, evidence = zone.ipv4('missing.example.test')
+    assert addresses == [] and evidence['rcode'] == 'NXDOMAIN'
+
+
+@pytest.mark.parametrize('address, fqdn, outcome', [
+    ('127.0.0.11', 'sbc1.example.test', 'ok'),
+    ('127.0.0.11', None, 'ok'),
+    ('127.0.0.12', 'sbc2.example.test', 'mismatch'),
+    ('127.0.0.13', 'sbc3.example.test', 'unconfirmed'),
+    ('127.0.0.14', 'sbc4.example.test', 'missing'),
+])
+def test_ptr_is_forward_confirmed(zone, address, fqdn, outcome):
+    assert zone.ptr(address, fqdn)[0] == outcome
+
+
+def test_resolver_that_does_not_answer_is_not_a_missing_record():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+        dead = Dns(['127.0.0.1'], port, timeout=0.5)
+        started = time.monotonic()
+        with pytest.raises(ResolverUnreachable):
+            dead.srv('example.test')
+        assert time.monotonic() - started < 2
+    assert '127.0.0.1:%d' % port in dead.describe()
+
+
+def test_no_resolver_configured():
+    empty = Dns([], 53, timeout=1)
+    assert empty.describe() == 'none configured'
+    with pytest.raises(ResolverUnreachable, match='no DNS resolver'):
+        empty.ipv4('sbc1.example.test')
