@@ -60,7 +60,7 @@ version:
   type: str
   sample: X14.3.2
 version_tuple:
-  description: The numbers of O(ignore:version), for comparisons; missing parts are not padded.
+  description: The numbers of RV(version), for comparisons; missing parts are not padded.
   returned: success
   type: list
   elements: int

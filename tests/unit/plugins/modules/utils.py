@@ -44,6 +44,16 @@ class Call:
         return f'{self.method} {self.path}'
 
 
+def _body(request):
+    """The JSON body, or the raw bytes of a body that is not JSON (multipart uploads)."""
+    if not request.body:
+        return None
+    try:
+        return json.loads(request.body)
+    except ValueError:
+        return request.body if isinstance(request.body, bytes) else request.body.encode()
+
+
 class ScriptedAdapter(BaseAdapter):
     """A requests transport adapter that plays a scripted conversation and records what was sent."""
 
@@ -56,7 +66,7 @@ class ScriptedAdapter(BaseAdapter):
 
     def send(self, request, **kwargs):
         path = urlsplit(request.url).path
-        body = json.loads(request.body) if request.body else None
+        body = _body(request)
         self.sent.append((request.method, path, body, dict(request.headers)))
         self.verify.append(kwargs.get('verify'))
         assert self.expected, f'unexpected extra request: {request.method} {path} {body}'
@@ -128,11 +138,12 @@ def run_module(module, args, calls, check_mode=False, diff=False, connection=Tru
             mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json), \
             mock.patch.object(_api, 'transport_adapter', lambda: adapter), \
             mock.patch.object(_api, '_sleep', lambda seconds: None):
+        result = None
         try:
             module.main()
-            raise AssertionError('module returned without exit_json or fail_json')
         except ModuleExit as exc:
             result = exc.args[0]
+    assert result is not None, 'module returned without exit_json or fail_json'
     adapter.assert_done()
     return result, adapter
 
