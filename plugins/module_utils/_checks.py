@@ -30,6 +30,7 @@ else:
     HAS_CERTIFI = True
     CERTIFI_IMPORT_ERROR = None
 
+
 class CheckSetupError(Exception):
     """The check cannot start (bad option, unreadable file); the module fails with this message."""
 

@@ -19,7 +19,7 @@ description:
   - Never changes anything. Destinations and addresses are checked concurrently.
   - See C(docs/rules.md) for what each rule checks and how to fix it.
 author:
-  - ucops.expressway contributors
+  - ucops.expressway contributors (@ucops)
 extends_documentation_fragment:
   - ucops.expressway._checks
   - ucops.expressway._checks.attributes
@@ -73,16 +73,47 @@ results:
   type: list
   elements: dict
   contains:
-    subject: {description: The destination as given., type: str, returned: always}
-    target: {description: The SRV target or host the row is about, or null., type: str, returned: always}
-    address: {description: The IPv4 address the row is about, or null., type: str, returned: always}
-    port: {description: The port, or null., type: int, returned: always}
-    rule: {description: The rule ID from the requirements catalogue., type: str, returned: always, sample: OUT-TLS}
-    level: {description: V(must), V(should) or V(info)., type: str, returned: always}
-    status: {description: V(pass), V(fail), V(warn) or V(skip)., type: str, returned: always}
-    summary: {description: One line a person reads., type: str, returned: always}
-    evidence: {description: What was seen (records, certificate fields, TLS version and cipher)., type: dict, returned: always}
-    remedy: {description: The fix when the status is V(fail) or V(warn), else null., type: str, returned: always}
+    subject:
+      description: The destination as given.
+      type: str
+      returned: always
+    target:
+      description: The SRV target or host the row is about, or null.
+      type: str
+      returned: always
+    address:
+      description: The IPv4 address the row is about, or null.
+      type: str
+      returned: always
+    port:
+      description: The port, or null.
+      type: int
+      returned: always
+    rule:
+      description: The rule ID from the requirements catalogue.
+      type: str
+      returned: always
+      sample: OUT-TLS
+    level:
+      description: V(must), V(should) or V(info).
+      type: str
+      returned: always
+    status:
+      description: V(pass), V(fail), V(warn) or V(skip).
+      type: str
+      returned: always
+    summary:
+      description: One line a person reads.
+      type: str
+      returned: always
+    evidence:
+      description: What was seen (records, certificate fields, TLS version and cipher).
+      type: dict
+      returned: always
+    remedy:
+      description: The fix when the status is V(fail) or V(warn), else null.
+      type: str
+      returned: always
 rules:
   description: One entry per destination and rule with the worst status of its rows (fail > warn > pass > skip).
   returned: always
