@@ -64,3 +64,14 @@ class ValidationError(ExpresswayError):
 
     def fail_kwargs(self):
         return {'msg': str(self), 'option': self.option}
+
+
+class RefusedError(ExpresswayError):
+    """A change the module will not make (lock-out, clashing priorities, an API the box lacks); nothing written."""
+
+    def __init__(self, message, **details):
+        self.details = details
+        super().__init__(message)
+
+    def fail_kwargs(self):
+        return dict(self.details, msg=str(self))

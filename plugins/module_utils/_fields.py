@@ -70,16 +70,18 @@ def _bool_from_token(raw, tokens):
 class Resource:
     """A REST collection: path (under the provisioning prefix), key field, product category, fields."""
 
-    def __init__(self, name, path, category, fields, key_option='name', read_only=(), result_key=None):
+    def __init__(self, name, path, category, fields, key_option='name', read_only=(), result_key=None,
+                 wrapper=None):
         self.name = name
         self.path = path
         self.category = category    # common, edge (Expressway-E only) or controller (Expressway-C only)
         self.fields = tuple(fields)
         self.by_option = {f.option: f for f in self.fields}
         self.by_key = {f.key: f for f in self.fields}
-        self.key_field = self.by_option[key_option]
+        self.key_field = self.by_option[key_option] if key_option else None  # None: a singleton
         self.read_only = tuple(read_only)
         self.result_key = result_key or name
+        self.wrapper = wrapper      # create/update bodies nested under this key (DNS servers)
 
     def to_options(self, record):
         """An API object in option-name space; keys the table does not know are left out."""
@@ -92,13 +94,20 @@ class Resource:
     def key_of(self, record):
         return record.get(self.key_field.key)
 
+    def write_body(self, action, body):
+        """The body as sent: creates and updates may be nested under a wrapper key; deletes never are."""
+        if self.wrapper and action in ('create', 'update'):
+            return {self.wrapper: body}
+        return body
+
 
 def module_argument_spec(resource, connection_spec, state=True):
     """The module argspec, generated from the table: every managed option defaults to None (not managed)."""
     spec = dict(connection_spec)
     for field in resource.fields:
         spec[field.option] = field.argspec()
-    spec[resource.key_field.option]['required'] = True
+    if resource.key_field is not None:
+        spec[resource.key_field.option]['required'] = True
     if state:
         spec['state'] = {'type': 'str', 'default': 'present', 'choices': ['present', 'absent']}
     return spec
@@ -167,6 +176,48 @@ SEARCH_RULE = Resource('search_rule', '/common/searchrule', 'common', result_key
                            Field('sip_variant', 'SIPVariant', api_default='Any', conf='M'),
                            Field('enabled', 'State', 'bool', tokens=ENABLED_DISABLED, api_default='Enabled'),
                        ])
+
+# Singleton, per cluster peer (M).
+DNS_SETTINGS = Resource('dns_settings', '/common/dns/dns', 'common', key_option=None, result_key='dns_settings',
+                        fields=[
+                            Field('system_host_name', 'SystemHostName', conf='M'),
+                            Field('domain_name', 'DomainName', conf='M'),
+                        ])
+
+# Default DNS servers, per cluster peer: the key is a lower-case ``index`` 1-5 (H).
+DNS_SERVER = Resource('dns_server', '/common/dns/dnsserver', 'common', key_option='index', result_key='servers',
+                      wrapper='DefaultDNSServers', fields=[
+                          Field('index', 'index', 'int', minimum=1, maximum=5, create_required=True),
+                          Field('address', 'address', create_required=True),
+                      ])
+DNS_SERVER_MAX = 5
+
+# Firewall rules, pending set (X8.10+). Identified in the API by Index; the module identifies them by priority.
+FIREWALL_RULE = Resource('firewall_rule', '/common/firewallrules/configuration', 'common', key_option='index',
+                         result_key='rules', fields=[
+                             Field('index', 'Index', 'int', conf='M'),
+                             Field('priority', 'Priority', 'int', minimum=1, maximum=65534, create_required=True),
+                             Field('address', 'Address', create_required=True),
+                             Field('prefix_length', 'PrefixLength', 'int', minimum=0, maximum=128,
+                                   create_required=True),
+                             Field('transport', 'Transport', choices=('TCP', 'UDP', 'TCPAndUDP'), conf='M'),
+                             Field('start_port', 'StartPort', 'int', minimum=1, maximum=65535, conf='M'),
+                             Field('end_port', 'EndPort', 'int', minimum=1, maximum=65535, conf='M'),
+                             Field('action', 'Action', choices=('Allow', 'Drop', 'Reject'), create_required=True),
+                             Field('service', 'Service', conf='M'),
+                             Field('interface', 'Interface', choices=('LAN1', 'LAN2'), conf='M'),
+                             Field('description', 'Description'),
+                         ])
+FIREWALL_ACTIVATION_PATH = '/common/firewallrules/activation'
+FIREWALL_ACTIVE_PATH = '/common/current/active/firewallrules'
+FIREWALL_SINCE = 'X8.10'
+# Services other than Custom imply their port (L: the contract only says "e.g. Custom").
+FIREWALL_SERVICE_PORTS = {'HTTPS': ('TCP', 443), 'HTTP': ('TCP', 80), 'SSH': ('TCP', 22)}
+FIREWALL_TCP_TRANSPORTS = ('TCP', 'TCPAndUDP')
+
+# Trusted CA store: GET answers PEM text, POST takes multipart/form-data with this field (M).
+TRUSTED_CA_PATH = '/certs/root'
+TRUSTED_CA_FIELD = 'file'
 
 # Zone collections a search rule's source_name / target_name may refer to, in lookup order. Edge and
 # controller collections do not exist on the other product (404), which simply means "not there".

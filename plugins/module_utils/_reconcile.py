@@ -12,16 +12,18 @@ resources reuse ``desired_options``, ``plan_update`` and ``apply_plan``; only th
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, ValidationError
 from ansible_collections.ucops.expressway.plugins.module_utils._validate import check_ranges, require_on_create
 
 
 class Plan:
     """What one object needs: action is none, create, update or delete; body is the API request body."""
 
-    def __init__(self, action, body=None, before=None, after=None):
+    def __init__(self, action, body=None, before=None, after=None, path=None):
         self.action = action
         self.body = body
+        self.path = path    # None: the resource's own path
         self.before = before if before is not None else {}
         self.after = after if after is not None else {}
 
@@ -38,13 +40,14 @@ def desired_options(resource, params):
 def plan_update(resource, current, desired):
     """Minimal change: the key plus the options whose value differs; before/after in option space."""
     changes = {opt: val for opt, val in desired.items() if current.get(opt) != val}
-    key = resource.key_field.option
+    key = resource.key_field.option if resource.key_field else None
     changes.pop(key, None)
     if not changes:
         return Plan('none', before=current, after=current)
     after = dict(current, **changes)
-    body = resource.to_body(dict(changes, **{key: current.get(key, desired.get(key))}))
-    return Plan('update', body, current, after)
+    if key is not None:  # singletons have no key; everything else names the object in the body
+        changes[key] = current.get(key, desired.get(key))
+    return Plan('update', resource.to_body(changes), current, after)
 
 
 def plan_named(resource, current, desired, state):
@@ -82,12 +85,21 @@ def apply_plan(client, resource, plan, check_mode):
     """The only place a write goes out; nothing is sent in check mode."""
     if check_mode or plan.action == 'none':
         return
+    path = plan.path or resource.path
+    body = resource.write_body(plan.action, plan.body) if resource is not None else plan.body
     if plan.action == 'create':
-        client.post(resource.path, plan.body)
+        client.post(path, body)
     elif plan.action == 'update':
-        client.put(resource.path, plan.body)
+        client.put(path, body)
     elif plan.action == 'delete':
-        client.delete(resource.path, plan.body)
+        client.delete(path, body)
+    elif plan.action == 'upload':
+        client.post_file(path, _fields.TRUSTED_CA_FIELD, 'ca.pem', body)
+
+
+def apply_plans(client, resource, plans, check_mode):
+    for plan in plans:
+        apply_plan(client, resource, plan, check_mode)
 
 
 def result_of(resource, plan, want_diff):
@@ -125,3 +137,79 @@ def list_named(client, resource, name=None):
         return [resource.to_options(r) for r in records if isinstance(r, dict)]
     record = find_named(client, resource, name)
     return [resource.to_options(record)] if record is not None else []
+
+
+def run_singleton(client, resource, params, check_mode=False, want_diff=False, prechecks=()):
+    """Reconcile a singleton (DNS settings): one GET, then at most one PUT of the changed keys only."""
+    desired = desired_options(resource, params)
+    for check in (check_ranges,) + tuple(prechecks):
+        check(resource, desired)
+    current = resource.to_options(client.get_singleton(resource.path) or {})
+    plan = plan_update(resource, current, desired)
+    apply_plan(client, resource, plan, check_mode)
+    return result_of(resource, plan, want_diff)
+
+
+# Indexed collections (DNS servers, firewall rules): objects identified by one option of theirs.
+# ``identity`` is that option: the API key itself (index) or a field the module treats as the key
+# (a firewall rule's priority). Writes go out deletes first, so a freed slot or limit can be reused.
+_WRITE_ORDER = {'delete': 0, 'update': 1, 'create': 2, 'none': 3}
+
+
+def group_by(records, identity):
+    groups = {}
+    for record in records:
+        groups.setdefault(record.get(identity), []).append(record)
+    return groups
+
+
+def plan_collection(resource, records, items, identity, state):
+    """Plans for items (desired objects in option space) against records (current, option space).
+
+    present: create or correct each item; exact: also delete records no item names; absent: delete
+    the records the items name. Records no item names are never touched otherwise.
+    """
+    groups = group_by(records, identity)
+    plans = []
+    for item in items:
+        held = groups.get(item[identity], [])
+        if len(held) > 1:
+            raise ValidationError(identity, item[identity], f'a {identity} held by at most one object',
+                                  reason=f'{len(held)} objects on the box share it; resolve that first')
+        plans.append(plan_named(resource, held[0] if held else None, item, state))
+    if state == 'exact':
+        wanted = {item[identity] for item in items}
+        plans.extend(plan_named(resource, record, {}, 'absent') for record in records
+                     if record.get(identity) not in wanted)
+    return sorted(plans, key=lambda plan: _WRITE_ORDER[plan.action])
+
+
+def records_after(resource, records, plans):
+    """The collection as it will be once the plans are applied (creates appended, without a key yet)."""
+    key = resource.key_field.option
+    replaced = {plan.before.get(key): plan.after for plan in plans if plan.action in ('update', 'delete')}
+    after = [replaced.get(record.get(key), record) for record in records]
+    after = [record for record in after if record]
+    return after + [plan.after for plan in plans if plan.action == 'create']
+
+
+def list_records(client, resource):
+    return [resource.to_options(r) for r in client.get(resource.path) or [] if isinstance(r, dict)]
+
+
+def run_collection(client, resource, items, identity, state, check_mode=False, want_diff=False, normalize=None):
+    """Reconcile an indexed collection as a whole: one GET of the list, then the planned writes.
+
+    The result and diff show the whole collection before and after, sorted by identity.
+    """
+    records = list_records(client, resource)
+    if normalize is not None:
+        records = [normalize(record) for record in records]
+    plans = plan_collection(resource, records, items, identity, state)
+    apply_plans(client, resource, plans, check_mode)
+    before = sorted(records, key=lambda record: record.get(identity))
+    after = sorted(records_after(resource, records, plans), key=lambda record: record.get(identity))
+    result = {'changed': any(plan.changed for plan in plans), resource.result_key: after}
+    if want_diff:
+        result['diff'] = {'before': {resource.result_key: before}, 'after': {resource.result_key: after}}
+    return result

@@ -9,6 +9,7 @@ Enumerations are enforced by the generated argspec (choices); what the argspec c
 
 from __future__ import annotations
 
+import ipaddress
 import re
 
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, ValidationError
@@ -87,3 +88,38 @@ def zone_exists(client, name):
         if any(isinstance(r, dict) and r.get(_fields.ZONE_NAME_KEY) == name for r in records):
             return True
     return False
+
+
+# One DNS label (host name) and a dotted name of such labels (domain), as the web UI accepts them.
+_LABEL = r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)'
+_HOST_RE = re.compile(rf'^{_LABEL}$')
+_DOMAIN_RE = re.compile(rf'^{_LABEL}(\.{_LABEL})*\.?$')
+
+
+def ip_literal(option, value):
+    """The address in its canonical text form (IPv6 compressed, lower case), so comparisons are exact."""
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError as err:
+        raise ValidationError(option, value, 'an IPv4 or IPv6 address without prefix or port') from err
+
+
+def check_dns_servers(servers, state, maximum):
+    """Up to maximum addresses; state exact with an empty list would delete every server: refused."""
+    if len(servers) > maximum:
+        raise ValidationError('servers', servers, f'at most {maximum} addresses',
+                              reason=f'{len(servers)} given; the Expressway holds {maximum} DNS servers')
+    if state == 'exact' and not servers:
+        raise ValidationError('servers', servers, 'at least one address with state=exact',
+                              reason='an empty list would delete every DNS server')
+    return [ip_literal('servers', server) for server in servers]
+
+
+def check_dns_settings(resource, desired):
+    del resource
+    host = desired.get('system_host_name')
+    if host is not None and not _HOST_RE.match(host):
+        raise ValidationError('system_host_name', host, 'one DNS label: letters, digits and hyphens, 1-63 characters')
+    domain = desired.get('domain_name')
+    if domain is not None and domain != '' and (len(domain) > 253 or not _DOMAIN_RE.match(domain)):
+        raise ValidationError('domain_name', domain, 'a domain name (dot-separated DNS labels) or an empty string')

@@ -1,0 +1,189 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Firewall rules: declared rules against the pending set, lock-out protection, clashes, activation.
+
+The module identifies a rule by its priority (the API by ``Index``, which the user never sees). Edits
+go to the pending set and take effect only on activation, which the Expressway refuses while two
+pending rules share a priority. All refusals happen before the first write; the writes themselves go
+through the reconcile runner, so check mode and the plan are the same as for every other resource.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
+    ApiError,
+    ExpresswayError,
+    RefusedError,
+    ValidationError,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import (
+    Plan,
+    apply_plan,
+    apply_plans,
+    desired_options,
+    group_by,
+    list_records,
+    plan_collection,
+    records_after,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._validate import check_ranges, ip_literal
+
+RULE = _fields.FIREWALL_RULE
+IDENTITY = 'priority'
+
+
+def desired_rules(rules, state):
+    """Declared rules in option space, checked before any request; two rules may not share a priority."""
+    items, seen = [], set()
+    for rule in rules:
+        item = desired_options(RULE, rule)
+        check_rule(item, state)
+        if item[IDENTITY] in seen:
+            raise ValidationError('rules', item[IDENTITY], 'one declared rule per priority',
+                                  reason=f'two declared rules share priority {item[IDENTITY]}')
+        seen.add(item[IDENTITY])
+        items.append(item)
+    return items
+
+
+def check_rule(item, state):
+    check_ranges(RULE, item)
+    if item.get('address') is None:
+        if state == 'absent':
+            return
+        raise ValidationError('rules.address', None, 'an IPv4 or IPv6 address on every rule with state=present',
+                              reason=f'the rule with priority {item[IDENTITY]} has none')
+    item['address'] = ip_literal('rules.address', item['address'])
+    limit = 128 if ':' in item['address'] else 32
+    if item.get('prefix_length') is not None and item['prefix_length'] > limit:
+        raise ValidationError('rules.prefix_length', item['prefix_length'], f'0 to {limit} for {item["address"]}')
+    start, end = item.get('start_port'), item.get('end_port')
+    if start is not None and end is not None and start > end:
+        raise ValidationError('rules.start_port', start, f'a port not above end_port ({end})')
+
+
+def canonical(record):
+    try:
+        return dict(record, address=ip_literal('address', record.get('address')))
+    except ExpresswayError:
+        return record
+
+
+def read_sets(client):
+    """Pending and active sets in option space. A 404 means the box predates the firewall API."""
+    try:
+        pending = list_records(client, RULE)
+    except ApiError as err:
+        if err.status != 404:
+            raise
+        raise RefusedError(f'This Expressway has no firewall rule API (GET {err.url} answered HTTP 404): it needs '
+                           f'software {_fields.FIREWALL_SINCE} or later{_version_note(client)}.',
+                           status=404) from err
+    active = [RULE.to_options(r) for r in client.get(_fields.FIREWALL_ACTIVE_PATH) or [] if isinstance(r, dict)]
+    return [canonical(r) for r in pending], [canonical(r) for r in active]
+
+
+def _version_note(client):
+    # Only on the error path: a converged run never pays for the /sysinfo read.
+    try:
+        version = _fields.sysinfo_to_options(client.get_singleton(_fields.SYSINFO_PATH)).get('version')
+    except ExpresswayError:
+        return ''
+    return f'; this one runs {version}' if version else ''
+
+
+def check_plans(plans, items):
+    """A new rule needs what the box cannot default; a rule deleted by priority must match what was declared."""
+    for plan in plans:
+        if plan.action == 'create':
+            missing = [f.option for f in RULE.fields if f.create_required and plan.after.get(f.option) is None]
+            if missing:
+                raise ValidationError(f'rules.{missing[0]}', None, 'a value: creating the rule with priority '
+                                      f'{plan.after[IDENTITY]} requires ' + ', '.join(missing))
+    declared = {item[IDENTITY]: item for item in items}
+    for plan in plans:
+        if plan.action != 'delete' or plan.before.get(IDENTITY) not in declared:
+            continue
+        item = declared[plan.before[IDENTITY]]
+        differs = sorted(o for o, v in item.items() if plan.before.get(o) != v)
+        if differs:
+            raise RefusedError(f'Refusing to delete the rule with priority {item[IDENTITY]}: its '
+                               f'{", ".join(differs)} differ from the declared rule, so it may not be the rule '
+                               'you mean. Declare only the priority to delete whatever rule holds it.')
+
+
+def admits(rule, port):
+    """Does this rule let TCP connections to port in (from somewhere)?"""
+    if rule.get('action') != 'Allow':
+        return False
+    service = rule.get('service') or 'Custom'
+    if service != 'Custom':
+        return _fields.FIREWALL_SERVICE_PORTS.get(service) == ('TCP', port)
+    start, end = rule.get('start_port'), rule.get('end_port')
+    return (rule.get('transport') in _fields.FIREWALL_TCP_TRANSPORTS and start is not None and end is not None
+            and start <= port <= end)
+
+
+def check_lockout(pending, active, after, port):
+    holders = sorted({r.get(IDENTITY) for r in pending + active if admits(r, port)}, key=str)
+    if holders and not any(admits(r, port) for r in after):
+        raise RefusedError(
+            f'Refusing to change the firewall rules: afterwards no Allow rule would admit TCP port {port}, the '
+            f'port of the management API this task uses (now admitted by the rule(s) with priority '
+            f'{", ".join(map(str, holders))}). Keep or declare such a rule, or set lockout_protection=false '
+            'if the box stays reachable another way.', management_port=port)
+
+
+def check_clash(after):
+    clashes = {p: rules for p, rules in group_by(after, IDENTITY).items() if len(rules) > 1}
+    if clashes:
+        detail = '; '.join(f'priority {p}: indexes {", ".join(str(r.get("index", "new")) for r in rules)}'
+                           for p, rules in sorted(clashes.items()))
+        raise RefusedError(f'Refusing to change the firewall rules: the pending set would hold rules sharing a '
+                           f'priority ({detail}), and the Expressway refuses to activate such a set. Renumber or '
+                           'remove the clashing rules first, or set activate=false to stage only.',
+                           clashing_priorities=sorted(clashes))
+
+
+def view(records, priorities, managed=True):
+    """Rules compared between pending and active sets: without their index, in priority order."""
+    chosen = [{k: v for k, v in r.items() if k != 'index'} for r in records
+              if (r.get(IDENTITY) in priorities) == managed]
+    return sorted(chosen, key=lambda r: (r.get(IDENTITY) or 0, sorted(map(str, r.items()))))
+
+
+def activate_pending(client, check_mode):
+    try:
+        apply_plan(client, None, Plan('update', {}, path=_fields.FIREWALL_ACTIVATION_PATH), check_mode)
+    except ApiError as err:
+        raise ApiError(err.method, err.url, err.status, err.message, 'activation failed: the pending rules were '
+                       'written but the active set is unchanged') from err
+
+
+def run_firewall(client, params, check_mode=False, want_diff=False):
+    items = desired_rules(params['rules'], params['state'])
+    managed = {item[IDENTITY] for item in items}
+    pending, active = read_sets(client)
+    plans = plan_collection(RULE, pending, items, IDENTITY, params['state'])
+    check_plans(plans, items)
+    after = records_after(RULE, pending, plans)
+    staged = any(plan.changed for plan in plans)
+    activate = params['activate'] and (staged or view(after, managed) != view(active, managed))
+    if (staged or activate) and params['lockout_protection']:
+        check_lockout(pending, active, after, params['management_port'] or params['port'])
+    if activate:
+        check_clash(after)
+    apply_plans(client, RULE, plans, check_mode)
+    if activate:
+        activate_pending(client, check_mode)
+    result = {'changed': staged or activate, 'activated': activate, 'rules': view(after, managed)}
+    if activate and view(after, managed, False) != view(active, managed, False):
+        result['warnings'] = ['The activation also made active staged changes to rules this task does not manage.']
+    if want_diff:
+        active_after = after if activate else active
+        result['diff'] = {'before': {'rules': view(pending, managed), 'active_rules': view(active, managed)},
+                          'after': {'rules': view(after, managed), 'active_rules': view(active_after, managed)}}
+    return result

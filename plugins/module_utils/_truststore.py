@@ -1,0 +1,98 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The trusted CA store: PEM text in, certificates identified by the SHA-256 of their DER encoding.
+
+Comparing fingerprints rather than PEM text makes the comparison immune to line lengths, line endings
+and headers, which differ between the file a user has and what the Expressway stores.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import Plan, apply_plan
+
+try:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+except ImportError:
+    HAS_CRYPTOGRAPHY = False
+    CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_CRYPTOGRAPHY = True
+    CRYPTOGRAPHY_IMPORT_ERROR = None
+
+_BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----\s.*?-----END \1-----', re.S)
+
+
+class TrustedCert:
+    """One certificate: its fingerprint, subject and a clean PEM encoding."""
+
+    def __init__(self, cert):
+        self.sha256 = cert.fingerprint(hashes.SHA256()).hex()
+        self.subject = cert.subject.rfc4514_string()
+        self.pem = cert.public_bytes(serialization.Encoding.PEM).decode('ascii')
+
+    def describe(self):
+        return {'sha256': self.sha256, 'subject': self.subject}
+
+
+def parse_bundle(text, option=None):
+    """The certificates of a PEM text, in order, without duplicates.
+
+    With option (user input) anything that is not a certificate fails, naming the option; without it
+    (the box's store) a block that does not parse is skipped, so one odd entry cannot stop the run.
+    """
+    certs, seen = [], set()
+    blocks = list(_BLOCK.finditer(text or ''))
+    if option and not blocks:
+        raise ValidationError(option, _excerpt(text), 'PEM text holding one or more certificates')
+    for block in blocks:
+        try:
+            if block.group(1) != 'CERTIFICATE':
+                raise ValueError(f'a {block.group(1)} block is not a certificate')
+            cert = TrustedCert(x509.load_pem_x509_certificate(block.group(0).encode('ascii')))
+        except ValueError as err:
+            if option:
+                raise ValidationError(option, _excerpt(block.group(0)), 'PEM certificates only',
+                                      reason=str(err)) from err
+            continue
+        if cert.sha256 not in seen:
+            seen.add(cert.sha256)
+            certs.append(cert)
+    return certs
+
+
+def _excerpt(text):
+    text = str(text or '').strip()
+    return text if len(text) <= 80 else text[:77] + '...'
+
+
+def plan_append(current, wanted, path):
+    """Upload the wanted certificates the store lacks; never remove one (the API has no delete)."""
+    have = {cert.sha256 for cert in current}
+    missing = [cert for cert in wanted if cert.sha256 not in have]
+    before = [cert.describe() for cert in current]
+    after = before + [cert.describe() for cert in missing]
+    if not missing:
+        return Plan('none', before={'certificates': before}, after={'certificates': after}), missing
+    return Plan('upload', ''.join(cert.pem for cert in missing), {'certificates': before},
+                {'certificates': after}, path=path), missing
+
+
+def run_append(client, pem_text, option, check_mode=False, want_diff=False):
+    """GET the store, upload the missing certificates in one POST, report what was (or would be) added."""
+    wanted = parse_bundle(pem_text, option)
+    current = parse_bundle(client.get_text(_fields.TRUSTED_CA_PATH))
+    plan, missing = plan_append(current, wanted, _fields.TRUSTED_CA_PATH)
+    apply_plan(client, None, plan, check_mode)
+    result = {'changed': plan.changed, 'added': [cert.describe() for cert in missing],
+              'certificates': [cert.describe() for cert in wanted]}
+    if want_diff:
+        result['diff'] = {'before': plan.before, 'after': plan.after}
+    return result

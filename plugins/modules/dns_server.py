@@ -1,0 +1,122 @@
+#!/usr/bin/python
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: dns_server
+short_description: Manage the default DNS servers of a Cisco Expressway
+version_added: 0.1.0
+description:
+  - Set the default DNS servers (System > DNS) through the Expressway REST API.
+  - The Expressway holds up to five servers in numbered slots 1 to 5. The position in O(servers) is the
+    slot, so the first address goes to slot 1, the second to slot 2, and so on. To change only slot 3
+    you must still list slots 1 and 2.
+  - A run where nothing differs makes a single GET request.
+  - DNS servers are a per-peer setting in a cluster (they are not replicated), so run this module
+    against every peer, not only the primary. Available on Expressway-C and Expressway-E alike.
+extends_documentation_fragment:
+  - ucops.expressway._connection
+  - ucops.expressway._attributes
+  - ucops.expressway._attributes.actiongroup
+options:
+  servers:
+    description:
+      - IPv4 or IPv6 addresses (no prefix, no port), at most five. Position N in the list is slot N.
+      - Addresses are compared in canonical form, so V(2001:DB8::0:53) matches V(2001:db8::53).
+    type: list
+    elements: str
+    required: true
+  state:
+    description:
+      - V(present) sets each listed address in its slot, adding or correcting it, and never removes
+        a server in a slot beyond the list.
+      - V(exact) also deletes the servers in slots beyond the list. An empty list is refused with
+        V(exact), because it would delete every server.
+    type: str
+    default: present
+    choices: [present, exact]
+notes:
+  - Input is checked before any request; a sixth address, an invalid address, or an empty list with
+    O(state=exact) fail the task with a message naming the option, the value and what is allowed.
+seealso:
+  - module: ucops.expressway.dns_settings
+author:
+  - ucops.expressway contributors (@ucops)
+'''
+
+EXAMPLES = r'''
+- name: Two resolvers in slots 1 and 2, remove any others
+  ucops.expressway.dns_server:
+    host: expressway-e.example.test
+    username: admin
+    password: "{{ expressway_password }}"
+    servers:
+      - 192.0.2.53
+      - 2001:db8::53
+    state: exact
+'''
+
+RETURN = r'''
+servers:
+  description:
+    - Every DNS server on the Expressway after the run, sorted by slot.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    index:
+      description: The slot, 1 to 5.
+      type: int
+    address:
+      description: The address, in canonical form.
+      type: str
+  sample:
+    - index: 1
+      address: 192.0.2.53
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
+from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+    ExpresswayClient,
+    connection_argument_spec,
+    ensure_requirements,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_collection
+
+
+def canonical(record):
+    """A server read from the box with its address in canonical form (left as-is if not an address)."""
+    try:
+        return dict(record, address=_validate.ip_literal('address', record.get('address')))
+    except ExpresswayError:
+        return record
+
+
+def main():
+    spec = dict(connection_argument_spec(),
+                servers={'type': 'list', 'elements': 'str', 'required': True},
+                state={'type': 'str', 'default': 'present', 'choices': ['present', 'exact']})
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    ensure_requirements(module)
+    params = module.params
+    client = ExpresswayClient.from_module(module)
+    try:
+        servers = _validate.check_dns_servers(params['servers'], params['state'], _fields.DNS_SERVER_MAX)
+        items = [{'index': slot, 'address': address} for slot, address in enumerate(servers, start=1)]
+        result = run_collection(client, _fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
+                                module._diff, normalize=canonical)
+    except ExpresswayError as err:
+        module.fail_json(**err.fail_kwargs())
+    finally:
+        client.close()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()

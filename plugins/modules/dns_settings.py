@@ -1,0 +1,87 @@
+#!/usr/bin/python
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+module: dns_settings
+short_description: Manage the system host name and domain name of a Cisco Expressway
+version_added: 0.1.0
+description:
+  - Set the system host name and the domain name (System > DNS) through the Expressway REST API.
+  - Only the options you set are managed; an option left out is never sent and never compared.
+  - An update sends the changed settings only. A run where nothing differs makes a single GET request.
+  - Host name and domain are per-peer settings in a cluster (they are not replicated), so run this
+    module against every peer. Available on Expressway-C and Expressway-E alike.
+extends_documentation_fragment:
+  - ucops.expressway._connection
+  - ucops.expressway._attributes
+  - ucops.expressway._attributes.actiongroup
+options:
+  system_host_name:
+    description:
+      - The system host name, one DNS label (letters, digits, hyphens; 1 to 63 characters).
+    type: str
+  domain_name:
+    description:
+      - The domain name of the system, or an empty string for none.
+    type: str
+seealso:
+  - module: ucops.expressway.dns_server
+author:
+  - ucops.expressway contributors (@ucops)
+'''
+
+EXAMPLES = r'''
+- name: Host name and domain of an Expressway-E peer
+  ucops.expressway.dns_settings:
+    host: expe1.example.test
+    username: admin
+    password: "{{ expressway_password }}"
+    system_host_name: expe1
+    domain_name: example.test
+'''
+
+RETURN = r'''
+dns_settings:
+  description: The settings after the run, in option names.
+  returned: success
+  type: dict
+  sample:
+    system_host_name: expe1
+    domain_name: example.test
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
+from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+    ExpresswayClient,
+    connection_argument_spec,
+    ensure_requirements,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_singleton
+
+
+def main():
+    resource = _fields.DNS_SETTINGS
+    module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec(),
+                                                                      state=False),
+                           supports_check_mode=True)
+    ensure_requirements(module)
+    client = ExpresswayClient.from_module(module)
+    try:
+        result = run_singleton(client, resource, module.params, module.check_mode, module._diff,
+                               prechecks=[_validate.check_dns_settings])
+    except ExpresswayError as err:
+        module.fail_json(**err.fail_kwargs())
+    finally:
+        client.close()
+    module.exit_json(**result)
+
+
+if __name__ == '__main__':
+    main()
