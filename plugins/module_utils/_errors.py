@@ -52,14 +52,15 @@ class AuthError(ApiError):
 class ValidationError(ExpresswayError):
     """User input the module refuses before it writes anything."""
 
-    def __init__(self, option, value, allowed, reason=None):
+    def __init__(self, option, value, allowed, reason=None, text=None):
         self.option = option
         self.value = value
         self.allowed = allowed
-        text = f'Invalid value {value!r} for option {option}'
-        if reason:
-            text += f': {reason}'
-        text += f'; allowed: {allowed}'
+        if text is None:
+            text = f'Invalid value {value!r} for option {option}'
+            if reason:
+                text += f': {reason}'
+            text += f'; allowed: {allowed}'
         super().__init__(text)
 
     def fail_kwargs(self):

@@ -33,8 +33,10 @@ def require_on_create(client, resource, desired, current):
         return
     missing = [f.option for f in resource.fields if f.create_required and desired.get(f.option) is None]
     if missing:
-        raise ValidationError(missing[0], None, 'a value: creating a new object requires '
-                              + ', '.join(missing))
+        name = desired.get(resource.key_field.option)
+        raise ValidationError(missing[0], None, 'a value', text=(
+            f'{resource.name} {name!r} does not exist; creating it requires the options '
+            f'{", ".join(f.option for f in resource.fields if f.create_required)} (missing: {", ".join(missing)})'))
 
 
 def check_regex(resource, desired, current=None):

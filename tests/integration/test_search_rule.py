@@ -102,7 +102,7 @@ def test_create_needs_priority_and_target(ansible, box):
     mark = box.mark()
     result = ansible.run_module(MODULE, connection(box, name=RULE, mode="AnyAlias"))
     assert result["failed"] is True
-    assert "priority, target_name" in result["msg"]
+    assert "(missing: priority, target_name)" in result["msg"]
     assert box.writes(since=mark) == []
 
 

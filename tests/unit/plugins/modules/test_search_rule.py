@@ -72,14 +72,14 @@ def test_changed_source_name_is_checked_but_unchanged_target_is_not():
 def test_create_without_priority_fails_after_one_get():
     result, adapter = run_module(search_rule, {'name': NAME, 'target_name': ZONE}, [Call('GET', BY_NAME, answer=[])])
     assert result['failed'] is True
-    assert result['option'] == 'priority'
+    assert result['option'] == 'priority' and '(missing: priority)' in result['msg']
     assert writes(adapter) == []
 
 
 def test_create_without_target_names_both_missing_keys():
     result, dummy = run_module(search_rule, {'name': NAME}, [Call('GET', BY_NAME, answer=[])])
     assert result['failed'] is True
-    assert 'priority, target_name' in result['msg']
+    assert '(missing: priority, target_name)' in result['msg']
 
 
 @pytest.mark.parametrize('priority', [0, 65535])
