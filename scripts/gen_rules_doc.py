@@ -27,7 +27,21 @@ it), **should** (recommended; in mutual TLS the IN-CERT-* rules become must), **
 only). A row is `pass`, `fail`, `warn`, or `skip` with the reason. The `rules` list of a result rolls
 rows up per subject and rule, worst first: fail > warn > pass > skip. `fail_on: must` (default) fails
 the task when a must rule fails; `should` also when a must or should rule fails or warns; `never`
-does not fail the task.
+does not fail the task. `summary` counts the rows of `results` per status.
+
+Choices the checks make where the requirements leave room:
+- A server that accepts only TLS 1.3 fails OUT-TLS and IN-SRV: the rule is that TLS 1.2 can be
+  negotiated, and Webex documents TLS 1.2 (and tolerates 1.1) for this leg.
+- The chain a server sends is read from the TLS library after the handshake, so TLS 1.3 servers,
+  whose Certificate message is encrypted, are judged on the whole chain too.
+- Certificate names follow RFC 6125: SAN dNSName entries take precedence over the subject CN, and a
+  wildcard is only the whole left-most label.
+- Roots are matched by the SHA-256 of their DER encoding, never by name; every link of the path is
+  proved with its signature.
+- A resolver that does not answer makes the DNS-based rules `skip` with the reason (IN-DNS `fail`),
+  never `pass` and never a missing-record `fail`.
+- A rule that cannot run because an earlier step failed is `skip` with that reason, so every subject
+  carries every rule of its module.
 '''
 
 
