@@ -19,7 +19,9 @@ def run(ansible, peers, client="good", check_mode=False, **extra):
     args = dict(peers.common_args, called_uri=peers.called_uri, sbc_fqdn=peers.sbc_fqdn,
                 client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn)
     args.update(extra)
-    return ansible.run_module(MODULE, args, check_mode=check_mode)
+    result = ansible.run_module(MODULE, args, check_mode=check_mode)
+    peers.assert_alive()
+    return result
 
 
 def subject_of(result):

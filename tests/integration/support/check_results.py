@@ -5,6 +5,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 
 def rule_status(result, subject, rule):
@@ -37,3 +41,23 @@ def expect(result, subject, expected):
     """Assert the exact status of each rule in ``expected`` ({rule: status}) for subject."""
     got = {rule: rule_status(result, subject, rule) for rule in expected}
     assert got == expected, f"{subject}: expected {expected}, got {got}\n{explain(result, subject)}"
+
+
+def run_module_direct(ansible, fqcn, args, work_dir):
+    """Run a module as the process Ansible would start (args file, no controller); (seconds, result).
+
+    For timing a module's own behaviour: the controller's start-up varies by seconds on a busy
+    machine, the module process alone by much less.
+    """
+    namespace, name, module = fqcn.split(".")
+    args_file = Path(work_dir) / f"direct-{module}-{time.monotonic_ns()}.json"
+    args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    start = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", f"ansible_collections.{namespace}.{name}.plugins.modules.{module}",
+                           str(args_file)], env=ansible.env({"PYTHONPATH": str(ansible.build_dir)}),
+                          capture_output=True, text=True, timeout=300)
+    elapsed = time.monotonic() - start
+    try:
+        return elapsed, json.loads(proc.stdout)
+    except ValueError:
+        raise AssertionError(f"{fqcn} printed no JSON (rc {proc.returncode}):\n{proc.stdout}\n{proc.stderr}")

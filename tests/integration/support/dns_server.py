@@ -155,6 +155,10 @@ class NamedServer:
                      "to /etc/bind and /var/cache/bind; run the tests where that profile is not enforced)")
         return text
 
+    def assert_alive(self):
+        if self.proc is None or self.proc.poll() is not None:
+            raise RuntimeError(f"named is no longer running:\n{self.log_text()}")
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

@@ -66,6 +66,11 @@ class PeerPlan:
         self._inbound()
 
     # -- helpers -------------------------------------------------------------------------------
+    def assert_alive(self):
+        """Call after a check: a peer that died mid-run must fail loudly, not read as refusals."""
+        for process in getattr(self, "processes", ()):
+            process.assert_alive()
+
     def address(self, index):
         return f"{self.net}.{index}"
 
@@ -198,6 +203,7 @@ def peer_plan(pki):
 def webex_peers(peer_plan, named_server, sips_server):
     """Running peers plus the arguments every check task shares."""
     peer_plan.dns_port = named_server.port
+    peer_plan.processes = (named_server, sips_server)
     peer_plan.common_args = {
         "resolvers": ["127.0.0.1"], "resolver_port": named_server.port,
         "ca_bundle": str(peer_plan.pki.ca_bundle), "timeout": 2,
