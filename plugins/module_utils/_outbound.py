@@ -141,11 +141,16 @@ def check_address(ctx, probe):
     rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result),
                      _checks.tls_evidence(result), **where)]
     try:
-        judged = _checks.judge_certs(ctx, _checks.parse_chain(result.chain), probe.target, probe.is_ipv4)
+        certs = _checks.parse_chain(result.chain)
+    except CertificateError as err:
+        return rows + [make_row(subject, rule_id, 'fail', str(err), **where) for rule_id in ADDRESS_RULES[1:5]] + \
+            [_ptr_row(ctx, probe, where)], result.sip
+    if not certs:
+        rows += [make_row(subject, rule_id, 'fail', 'the server presented no certificate', **where)
+                 for rule_id in ADDRESS_RULES[1:5]]
+    else:
+        judged = _checks.judge_certs(ctx, certs, probe.target, probe.is_ipv4)
         rows += [make_row(subject, 'OUT-' + rule, *verdict, **where) for rule, verdict in judged.items()]
-    except (CertificateError, IndexError) as err:
-        reason = str(err) if isinstance(err, CertificateError) else 'no certificate was presented'
-        rows += [make_row(subject, rule_id, 'fail', reason, **where) for rule_id in ADDRESS_RULES[1:5]]
     return rows + [_ptr_row(ctx, probe, where)], result.sip
 
 
@@ -162,7 +167,7 @@ def _version_row(ctx, subject, versions, sips):
             'version unknown: give it in sbc_versions or enable sip_options_probe'
         return make_row(subject, 'OUT-VERSION', 'skip', reason, evidence)
     try:
-        ok = version_at_least(version, MIN_VERSION) and parse_version(version) is not None
+        ok = version_at_least(parse_version(version), MIN_VERSION)
     except ValueError:
         return make_row(subject, 'OUT-VERSION', 'fail', 'cannot read version %r' % version, evidence)
     status = 'pass' if ok else 'fail'
