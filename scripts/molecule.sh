@@ -2,7 +2,7 @@
 # Run every Molecule scenario of extensions/molecule against the staged collection.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-export UCOPS_BUILD="${UCOPS_BUILD:-$root/.build/molecule}"
+export UCOPS_BUILD="${UCOPS_BUILD:-${TMPDIR:-/tmp}/ucops-expressway-molecule-$(printf '%s' "$root" | md5sum | cut -c1-8)}"
 dest=$(bash "$root/scripts/stage-collection.sh")
 export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$UCOPS_BUILD"
