@@ -19,7 +19,7 @@ description:
   - Requires Expressway X8.10 or later. On an older box the task fails with a message saying so, before
     any write; the software version is read (from C(/sysinfo)) only on that error path.
   - A run where nothing differs reads the pending and the active set (two GET requests) and writes nothing.
-  - Available on Expressway-C and Expressway-E alike. Firewall rules are replicated in a cluster: run the
+  - Available on Expressway-C and Expressway-E alike. Firewall rules are replicated in a cluster, so run the
     module against the primary only.
 extends_documentation_fragment:
   - ucops.expressway._connection

@@ -16,7 +16,7 @@ description:
     lengths and text around the PEM blocks do not matter.
   - The module reads the list (one GET), and uploads the missing certificates, and only those, in one
     request. It never removes a certificate; the API offers no way to do so.
-  - The trusted CA list is replicated in a cluster: run the module against the primary only. Available
+  - The trusted CA list is replicated in a cluster, so run the module against the primary only. Available
     on Expressway-C and Expressway-E alike.
 extends_documentation_fragment:
   - ucops.expressway._connection
