@@ -199,8 +199,8 @@ def test_empty_firewall_is_skipped_and_zone_found_by_name_only():
 def test_fail_on_never_and_api_error():
     result, dummy = run_module(webex_config_check, dict(ARGS, fail_on='never'), conversation(dns=[]))
     assert result.get('failed') is not True and by_rule(result)['EXP-DNS'] == 'fail'
-    result, dummy = run_module(webex_config_check, ARGS, [Call('GET', '/sysinfo', status=401,
-                                                                answer={'Message': 'bad credentials'})])
+    denied = Call('GET', '/sysinfo', status=401, answer={'Message': 'bad credentials'})
+    result, dummy = run_module(webex_config_check, ARGS, [denied])
     assert result['failed'] is True and 'bad credentials' in result['msg']
 
 
