@@ -40,7 +40,7 @@ MODULE = "ansible_collections.ucops.expressway.plugins.modules.webex_outbound_ch
 
 def pick_network(addresses):
     rng = random.Random(os.getpid())
-    for _ in range(20):
+    for attempt in range(20):
         net = f"127.{rng.randint(200, 250)}.{rng.randint(1, 254)}"
         if all(address_free(f"{net}.{i}", 5061) for i in range(1, addresses + 1)):
             return net
@@ -76,7 +76,7 @@ def run_module(build, args, work):
     proc = subprocess.Popen([sys.executable, "-m", MODULE, str(args_file)], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     out, err = proc.stdout.read(), proc.stderr.read()
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, usage = os.wait4(proc.pid, 0)[1:]
     wall = time.monotonic() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     try:
@@ -99,7 +99,7 @@ def report(label, wall, rss, result, targets):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--destinations", type=int, default=200)
     parser.add_argument("--addresses", type=int, default=16, help="loopback addresses Kamailio listens on")
     parser.add_argument("--timeout", type=float, default=5.0)

@@ -30,39 +30,39 @@ def ask(peers, name, rtype):
 def presented_chain(address, port, server_name):
     """The certificates the server sends, as openssl s_client -showcerts prints them."""
     out = subprocess.run(["openssl", "s_client", "-connect", f"{address}:{port}", "-servername", server_name,
-                          "-showcerts"], input="", capture_output=True, text=True, timeout=10)
+                          "-showcerts"], input="", capture_output=True, text=True, timeout=10, check=False)
     blocks = out.stdout.split("-----BEGIN CERTIFICATE-----")[1:]
     return [x509.load_pem_x509_certificate(("-----BEGIN CERTIFICATE-----" + b.split("-----END CERTIFICATE-----")[0]
                                             + "-----END CERTIFICATE-----\n").encode()) for b in blocks]
 
 
 def test_clean_srv_has_two_targets_by_priority(webex_peers):
-    _, records = ask(webex_peers, "_sips._tcp.clean.example.test", "SRV")
+    records = ask(webex_peers, "_sips._tcp.clean.example.test", "SRV")[1]
     got = sorted((r.priority, r.weight, r.port, r.target.to_text()) for r in records)
     assert got == [(10, 60, 5061, "sbc1.clean.example.test."), (20, 10, 5061, "sbc2.clean.example.test.")]
 
 
 def test_forward_and_reverse_records(webex_peers):
     sbc1 = webex_peers.clean_targets[0]
-    _, a = ask(webex_peers, sbc1.fqdn, "A")
+    a = ask(webex_peers, sbc1.fqdn, "A")[1]
     assert [r.address for r in a] == [webex_peers.address(sbc1.index)]
-    _, ptr = ask(webex_peers, dns.reversename.from_address(webex_peers.address(sbc1.index)), "PTR")
+    ptr = ask(webex_peers, dns.reversename.from_address(webex_peers.address(sbc1.index)), "PTR")[1]
     assert [r.target.to_text() for r in ptr] == [sbc1.fqdn + "."]
-    reply, _ = ask(webex_peers, dns.reversename.from_address(webex_peers.address(15)), "PTR")
+    reply = ask(webex_peers, dns.reversename.from_address(webex_peers.address(15)), "PTR")[0]
     assert reply.rcode() == dns.rcode.NXDOMAIN
-    _, bad = ask(webex_peers, dns.reversename.from_address(webex_peers.address(16)), "PTR")
+    bad = ask(webex_peers, dns.reversename.from_address(webex_peers.address(16)), "PTR")[1]
     assert [r.target.to_text() for r in bad] == ["elsewhere.example.test."]
 
 
 def test_aaaa_only_target_has_no_a(webex_peers):
     reply, a = ask(webex_peers, "v6only.aaaa.example.test", "A")
     assert reply.rcode() == dns.rcode.NOERROR and a == []
-    _, aaaa = ask(webex_peers, "v6only.aaaa.example.test", "AAAA")
+    aaaa = ask(webex_peers, "v6only.aaaa.example.test", "AAAA")[1]
     assert [r.address for r in aaaa] == ["::1"]
 
 
 def test_no_recursion_for_foreign_names(webex_peers):
-    reply, _ = ask(webex_peers, "www.example.com", "A")
+    reply = ask(webex_peers, "www.example.com", "A")[0]
     assert reply.rcode() == dns.rcode.REFUSED
 
 

@@ -129,7 +129,7 @@ def test_silent_listener_costs_about_one_timeout(ansible, webex_peers, tmp_path)
     """One target that never answers TLS adds about one timeout to the task, not one per step."""
     silent, uri = webex_peers.scenarios["silent"].uri, webex_peers.scenarios["clean"].uri
     args = dict(webex_peers.common_args, fail_on="never")
-    base, _ = run_module_direct(ansible, MODULE, dict(args, destinations=[uri]), tmp_path)
+    base = run_module_direct(ansible, MODULE, dict(args, destinations=[uri]), tmp_path)[0]
     wall, result = run_module_direct(ansible, MODULE, dict(args, destinations=[silent, uri]), tmp_path)
     webex_peers.assert_alive()
     assert rule_status(result, silent, "OUT-TLS") == "fail", explain(result, silent)

@@ -118,7 +118,7 @@ class KamailioServer:
 
     def start(self, wait=30.0):
         cfg = self.write_config()
-        check = subprocess.run([KAMAILIO, "-c", "-f", str(cfg)], capture_output=True, text=True)
+        check = subprocess.run([KAMAILIO, "-c", "-f", str(cfg)], capture_output=True, text=True, check=False)
         if check.returncode != 0:
             raise RuntimeError(f"kamailio -c rejected the fixture config:\n{check.stdout}{check.stderr}")
         # -DD: stay in the foreground with children; -E: log to stderr; -Y: runtime dir (FIFO, pid)
@@ -214,7 +214,7 @@ class SilentListener:
     def _serve(self):
         while self.running:
             try:
-                conn, _ = self.sock.accept()
+                conn = self.sock.accept()[0]
             except socket.timeout:
                 continue
             except OSError:

@@ -41,7 +41,7 @@ def pick_network():
     if forced:
         return forced
     rng = random.Random(os.getpid() ^ int(datetime.datetime.now().timestamp()))
-    for _ in range(20):
+    for attempt in range(20):
         net = f"127.{rng.randint(100, 199)}.{rng.randint(1, 254)}"
         if all(address_free(f"{net}.{i}", port) for i in (11, 26, 40) for port in (SIPS, MTLS)):
             return net
