@@ -1,9 +1,11 @@
 """ucops.expressway.webex_config_check against the emulated Expressway, through real ansible-playbook runs."""
 import certifi
 import pytest
+import yaml
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
+from support.ansible_runner import REPO
 from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
 
 MODULE = "ucops.expressway.webex_config_check"
@@ -137,3 +139,23 @@ def test_expressway_c_without_dns_and_old_version(ansible, emulator_factory):  #
     assert found["EXP-VERSION"] == "fail" and found["EXP-DNS"] == "fail" and found["EXP-FW"] == "skip"
     assert found["EXP-ZONE"] == "fail" and found["EXP-RULES"] == "fail"
     assert emu.requests(path="firewall") == []
+
+
+def test_verify_playbook_keeps_results_and_writes_the_report(ansible, box, tmp_path):  # pylint: disable=redefined-outer-name
+    good, bad = box(), box(roots=False)
+    hosts = {name: {"expressway_port": emu.port(), "expressway_ca_path": emu.ca_path}
+             for name, emu in (("good", good), ("bad", bad))}
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": {
+        "ansible_connection": "local", "expressway_host": "127.0.0.1", "expressway_username": good.username,
+        "expressway_password": good.password, "webex_b2b_zone_name": "Webex",
+        "webex_b2b_inbound_target_zone": "Internal"}}}))
+    report = tmp_path / "report"
+    proc = ansible.run_playbook(REPO / "playbooks" / "verify.yml", inventory=inventory,
+                                extra_vars={"webex_report_dir": str(report)})
+    recap = {line.split()[0]: line for line in proc.stdout.splitlines() if line.startswith(("good ", "bad "))}
+    assert "failed=0" in recap["good"] and "failed=1" in recap["bad"], proc.stdout
+    assert "EXP-TRUST fail" in proc.stdout
+    assert sorted(p.suffix for p in report.iterdir()) == [".html", ".json", ".xml"], list(report.iterdir())
+    assert "EXP-TRUST" in (report / next(p.name for p in report.iterdir() if p.suffix == ".json")).read_text()
+    assert good.writes() == [] and bad.writes() == []
