@@ -81,15 +81,27 @@ def check_zone_references(client, resource, desired, current):
 
 def zone_exists(client, name):
     for path in _fields.ZONE_COLLECTIONS:
-        try:
-            records = client.get_by_name(path, name)
-        except ApiError as err:
-            if err.status in (400, 404):  # collection absent on this product, or name unknown
-                continue
-            raise
-        if any(isinstance(r, dict) and r.get(_fields.ZONE_NAME_KEY) == name for r in records):
+        if any(isinstance(r, dict) and r.get(_fields.ZONE_NAME_KEY) == name for r in _zones_named(client, path, name)):
             return True
     return False
+
+
+def _zones_named(client, path, name):
+    """The zones of one collection that may be called name; [] where the product has no such collection."""
+    try:
+        return client.get_by_name(path, name)
+    except ApiError as err:
+        if err.status == 400:  # a box that answers an unknown name with an error
+            return []
+        if err.status != 404:
+            raise
+    # 404: either no /name/ filter (before X8.9.1) or no such collection here (edge/ on a C): list it.
+    try:
+        return client.get(path) or []
+    except ApiError as err:
+        if err.status == 404:
+            return []
+        raise
 
 
 # One DNS label (host name) and a dotted name of such labels (domain), as the web UI accepts them.

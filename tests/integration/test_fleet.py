@@ -183,8 +183,6 @@ def test_unmanaged_objects_survive(fleet):  # pylint: disable=redefined-outer-na
     assert deletes == []
 
 
-@pytest.mark.xfail(strict=True, reason="search_rule checks zone references with the /name/ filter only; "
-                   "before X8.9.1 that path is 404 and the existing zone is reported missing")
 def test_role_on_a_box_without_the_name_filter(ansible, emulator_factory, tmp_path):
     emu = emulator_factory([{"name": "e88", "product": "expressway-e", "version": "X8.8.3"}])
     inv = tmp_path / "e88.yml"

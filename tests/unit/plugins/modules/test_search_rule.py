@@ -36,6 +36,19 @@ def test_create_checks_target_zone_then_posts():
     assert result['diff']['after']['enabled'] is False
 
 
+def test_box_without_name_filter_finds_target_zone_in_the_list():
+    """Before X8.9.1 /name/<x> is 404: the rule and the zone are looked up in the full lists."""
+    args = {'name': NAME, 'priority': 100, 'target_name': ZONE}
+    result, dummy = run_module(search_rule, args, [
+        Call('GET', BY_NAME, status=404, answer={'Message': 'No such path'}),
+        Call('GET', PATH, answer=[]),
+        Call('GET', '/common/zone/dnszone' + ZONE_Q, status=404, answer={'Message': 'No such path'}),
+        Call('GET', '/common/zone/dnszone', answer=[{'Name': 'Other'}, {'Name': ZONE}]),
+        Call('POST', PATH, body={'Name': NAME, 'Priority': 100, 'TargetName': ZONE}, status=201),
+    ])
+    assert result['changed'] is True
+
+
 def test_converged_rule_costs_one_get_even_with_target_name():
     args = {'name': NAME, 'priority': 100, 'target_name': ZONE, 'enabled': True, 'pattern_type': 'Regex',
             'pattern_string': '.*@example\\.test'}
@@ -52,6 +65,7 @@ def test_unknown_target_zone_fails_after_reads_only():
         Call('GET', '/common/zone/neighborzone/name/Nowhere', answer=[]),
         Call('GET', '/edge/zone/traversalserver/name/Nowhere', answer=[]),
         Call('GET', '/controller/zone/traversalclient/name/Nowhere', status=404, answer={'Message': 'No such path'}),
+        Call('GET', '/controller/zone/traversalclient', status=404, answer={'Message': 'No such path'}),
     ])
     assert result['failed'] is True
     assert result['option'] == 'target_name'
