@@ -1,5 +1,6 @@
-"""playbooks/configure.yml against an emulated fleet: create, converge with zero writes, drift in check mode,
-the newer domain generation, and removal that leaves every undeclared object in place."""
+"""playbooks/configure.yml against an emulated fleet: the EXP-ZONE and EXP-RULES values on the box, a converged
+re-run with zero writes, drift in check mode, the newer domain generation, and removal that leaves every
+undeclared object in place. (tests/integration/test_fleet.py covers the mixed fleet, gate and drift.yml.)"""
 import requests
 import yaml
 
@@ -33,7 +34,7 @@ def box(emu, name, path):
 
 
 def fleet(emulator_factory):  # noqa: F811
-    return emulator_factory([{"name": "exp1", "seed": SEED}, {"name": "exp2", "version": "X8.10.4", "seed": SEED}])
+    return emulator_factory([{"name": "exp1", "seed": SEED}, {"name": "exp2", "version": "X8.11.4", "seed": SEED}])
 
 
 def test_create_converge_and_drift(ansible, emulator_factory, tmp_path):  # noqa: F811
@@ -41,7 +42,7 @@ def test_create_converge_and_drift(ansible, emulator_factory, tmp_path):  # noqa
     inventory = write_inventory(emu, tmp_path / "inventory.yml")
 
     first = ansible.run_playbook(PLAYBOOK, inventory=inventory, check=True)
-    assert "changed=2" in first.stdout, first.stdout
+    assert "changed=3" in first.stdout, first.stdout  # zone, search rules, firewall rules
     for name in ("exp1", "exp2"):
         zone = box(emu, name, "common/zone/dnszone")[ZONE]
         assert zone["ZoneProfile"] == "Custom" and zone["SIPSearchAutoResponse"] == "On"
@@ -59,7 +60,8 @@ def test_create_converge_and_drift(ansible, emulator_factory, tmp_path):  # noqa
     again = ansible.run_playbook(PLAYBOOK, inventory=inventory, check=True)
     assert "changed=0" in again.stdout and "changed=1" not in again.stdout, again.stdout
     assert emu.writes(since=mark) == []
-    managed_objects = 3  # the zone and two search rules
+    # The version gate's /sysinfo, the zone, two search rules, two firewall rules (PORT-SIG-OUT, PORT-MEDIA).
+    managed_objects = 6
     for name in ("exp1", "exp2"):
         gets = emu.requests(instance=name, method="GET", since=mark)
         assert 0 < len(gets) <= managed_objects, [g["path"] for g in gets]
