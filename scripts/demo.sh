@@ -5,11 +5,12 @@
 #   - configure the fleet for Webex B2B, run it again (changed=0, zero API writes), edit one box out of band
 #   - drift: the role in check mode with diff names the drifted field
 #   - verify: configuration check plus the network checks of every SBC, and the readiness report
+# DEMO_RUN_DIR (processes' files) and DEMO_REPORT_DIR (the report) move its output elsewhere.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-run="$root/.build/demo"
-report="$root/report"
+run="${DEMO_RUN_DIR:-$root/.build/demo}"
+report="${DEMO_REPORT_DIR:-$root/report}"
 bin="$root/.venv/bin"
 say() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -67,7 +68,8 @@ say "4/5 drift.yml: one line per drifted object across the fleet (exits non-zero
 if playbook playbooks/drift.yml; then echo "drift.yml found no drift"; else echo "drift.yml exit status: $? (drift found)"; fi
 
 say "5/5 verify.yml: configuration check and network checks of every SBC, written as one report"
-playbook playbooks/verify.yml -e "webex_report_dir=$report" || echo "verify.yml: some checks failed (see the report)"
+playbook playbooks/verify.yml -e "webex_report_dir=$report" -e "webex_verify_results_file=$report/check-results.json" \
+  || echo "verify.yml: some checks failed (see the report)"
 
 say "Readiness report"
 "$bin/python" tools/render_report.py "$report/webex-report.json" --format terminal || true  # exit 1: verdict fail
