@@ -16,6 +16,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     ApiError,
     AuthError,
     ConnectionFailure,
+    ExpresswayError,
 )
 
 try:
@@ -56,6 +57,23 @@ def ensure_requirements(module):
     """Fail the module cleanly when requests is missing (the only third-party import of the client)."""
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+
+
+def call_api(module, operation):
+    """Run operation(client) with the one client of this module run and return its result.
+
+    The edge of every API module: an ExpresswayError raised inside ends the run with fail_json (method,
+    URL, status and the server's message), and the session is closed either way.
+    """
+    ensure_requirements(module)
+    client = ExpresswayClient.from_module(module)
+    try:
+        return operation(client)
+    except ExpresswayError as err:
+        module.fail_json(**err.fail_kwargs())
+    finally:
+        client.close()
+    return None  # not reached: fail_json exits
 
 
 def transport_adapter():

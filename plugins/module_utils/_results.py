@@ -106,3 +106,11 @@ def module_result(rows, fail_on):
     failed, msg = verdict(rules, fail_on)
     return {'changed': False, 'failed': failed, 'msg': msg, 'results': rows, 'rules': rules,
             'summary': count(rows)}
+
+
+def exit_with_results(module, rows):
+    """End a check module: never changed; failed (with msg) only by the fail_on verdict."""
+    result = module_result(rows, module.params['fail_on'])
+    if result.pop('failed'):
+        module.fail_json(**result)
+    module.exit_json(**result)

@@ -82,9 +82,8 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_collection
@@ -103,18 +102,15 @@ def main():
                 servers={'type': 'list', 'elements': 'str', 'required': True},
                 state={'type': 'str', 'default': 'present', 'choices': ['present', 'exact']})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
-    ensure_requirements(module)
     params = module.params
-    client = ExpresswayClient.from_module(module)
-    try:
+
+    def operation(client):
         servers = _validate.check_dns_servers(params['servers'], params['state'], _fields.DNS_SERVER_MAX)
         items = [{'index': slot, 'address': address} for slot, address in enumerate(servers, start=1)]
-        result = run_collection(client, _fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
-                                module._diff, normalize=canonical)
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+        return run_collection(client, _fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
+                              module._diff, normalize=canonical)
+
+    result = call_api(module, operation)
     module.exit_json(**result)
 
 

@@ -164,11 +164,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_named
 
 
@@ -176,14 +174,8 @@ def main():
     resource = _fields.DNS_ZONE
     module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
-    ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        result = run_named(client, resource, module.params, module.check_mode, module._diff)
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    result = call_api(module, lambda client: run_named(
+        client, resource, module.params, module.check_mode, module._diff))
     module.exit_json(**result)
 
 

@@ -191,11 +191,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._firewall import run_firewall
 
 
@@ -212,14 +210,8 @@ def argument_spec():
 
 def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-    ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        result = run_firewall(client, module.params, module.check_mode, module._diff)
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    result = call_api(module, lambda client: run_firewall(
+        client, module.params, module.check_mode, module._diff))
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)

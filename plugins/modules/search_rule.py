@@ -155,11 +155,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_named
 
 
@@ -167,16 +165,10 @@ def main():
     resource = _fields.SEARCH_RULE
     module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
-    ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        result = run_named(client, resource, module.params, module.check_mode, module._diff,
-                           prechecks=[_validate.check_regex],
-                           refchecks=[_validate.check_regex_with_current, _validate.check_zone_references])
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    result = call_api(module, lambda client: run_named(
+        client, resource, module.params, module.check_mode, module._diff,
+        prechecks=[_validate.check_regex],
+        refchecks=[_validate.check_regex_with_current, _validate.check_zone_references]))
     module.exit_json(**result)
 
 

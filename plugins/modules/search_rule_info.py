@@ -61,11 +61,9 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import list_named
 
 
@@ -73,14 +71,7 @@ def main():
     resource = _fields.SEARCH_RULE
     module = AnsibleModule(argument_spec=_fields.info_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
-    ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        objects = list_named(client, resource, module.params['name'])
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    objects = call_api(module, lambda client: list_named(client, resource, module.params['name']))
     module.exit_json(changed=False, search_rules=objects)
 
 

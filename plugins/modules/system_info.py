@@ -84,24 +84,16 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version
 
 
 def main():
     module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
-    ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        info = _fields.sysinfo_to_options(client.get_singleton(_fields.SYSINFO_PATH))
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    info = call_api(module, lambda client: _fields.sysinfo_to_options(
+        client.get_singleton(_fields.SYSINFO_PATH)))
     try:
         info['version_tuple'] = list(parse_version(info['version']))
     except ValueError as err:

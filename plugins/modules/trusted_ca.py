@@ -78,11 +78,9 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _truststore
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 
 
 def read_pem(module):
@@ -100,17 +98,11 @@ def main():
                 state={'type': 'str', 'default': 'present', 'choices': ['present']})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('certificate', 'path')], required_one_of=[('certificate', 'path')])
-    ensure_requirements(module)
     if not _truststore.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=_truststore.CRYPTOGRAPHY_IMPORT_ERROR)
     pem_text, option = read_pem(module)
-    client = ExpresswayClient.from_module(module)
-    try:
-        result = _truststore.run_append(client, pem_text, option, module.check_mode, module._diff)
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
+    result = call_api(module, lambda client: _truststore.run_append(
+        client, pem_text, option, module.check_mode, module._diff))
     module.exit_json(**result)
 
 

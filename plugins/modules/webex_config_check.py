@@ -164,12 +164,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
-    ExpresswayClient,
+    call_api,
     connection_argument_spec,
-    ensure_requirements,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
-from ansible_collections.ucops.expressway.plugins.module_utils._results import FAIL_ON, module_result
+from ansible_collections.ucops.expressway.plugins.module_utils._results import FAIL_ON, exit_with_results
 
 FIREWALL_SPEC = dict(
     transport=dict(type='str', required=True, choices=['TCP', 'UDP', 'TCPAndUDP']),
@@ -192,20 +190,9 @@ def main():
         fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    ensure_requirements(module)
     if not _certs.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=_certs.CRYPTOGRAPHY_IMPORT_ERROR)
-    client = ExpresswayClient.from_module(module)
-    try:
-        rows = _config_check.run(client, module.params)
-    except ExpresswayError as err:
-        module.fail_json(**err.fail_kwargs())
-    finally:
-        client.close()
-    result = module_result(rows, module.params['fail_on'])
-    if result.pop('failed'):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    exit_with_results(module, call_api(module, lambda client: _config_check.run(client, module.params)))
 
 
 if __name__ == '__main__':

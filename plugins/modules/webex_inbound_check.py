@@ -134,7 +134,7 @@ msg:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _inbound
-from ansible_collections.ucops.expressway.plugins.module_utils._results import module_result
+from ansible_collections.ucops.expressway.plugins.module_utils._results import exit_with_results
 
 
 def main():
@@ -154,10 +154,7 @@ def main():
         rows = _inbound.run(_checks.CheckContext(module.params), module.params)
     except _checks.CheckSetupError as err:
         module.fail_json(msg=str(err))
-    result = module_result(rows, module.params['fail_on'])
-    if result.pop('failed'):
-        module.fail_json(**result)
-    module.exit_json(**result)
+    exit_with_results(module, rows)
 
 
 if __name__ == '__main__':
