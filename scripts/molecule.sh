@@ -8,4 +8,11 @@ export PATH="$root/.venv/bin:$PATH"
 export ANSIBLE_COLLECTIONS_PATH="$UCOPS_BUILD"
 export ANSIBLE_PYTHON_INTERPRETER="$root/.venv/bin/python"
 cd "$dest"
-exec molecule test --all "$@"
+# Each scenario by name (a bare --all also looks for a 'default' scenario, which this collection has not).
+scenarios=("$@")
+if [ ${#scenarios[@]} -eq 0 ]; then
+  for dir in extensions/molecule/*/; do scenarios+=("$(basename "$dir")"); done
+fi
+for scenario in "${scenarios[@]}"; do
+  molecule test -s "$scenario"
+done
