@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report_certs import certificate_calendar
+from ansible_collections.ucops.expressway.plugins.module_utils._results import worst
 from ansible_collections.ucops.expressway.plugins.module_utils._rules import RULES
 
 SCHEMA_VERSION = "1.0"
@@ -24,7 +25,7 @@ COLLECTION_NAME = "ucops.expressway"
 COLLECTION_VERSION = "0.1.0"
 DEFAULT_TRUST_BUNDLE = "certifi (Mozilla CA store)"
 
-# Worst first: this order decides a cell's status and the report's verdict.
+# Worst first: the order statuses are listed and counted in.
 STATUSES = ("fail", "warn", "pass", "skip")
 LEVELS = ("must", "should", "info")
 ROW_FIELDS = ("subject", "target", "address", "port", "status", "summary", "evidence", "remedy")
@@ -37,12 +38,8 @@ class ReportError(Exception):
 
 
 def worst_status(statuses):
-    """The worst of some statuses (fail > warn > pass > skip); skip when there are none."""
-    seen = set(statuses)
-    for status in STATUSES:
-        if status in seen:
-            return status
-    return "skip"
+    """The worst of some statuses (fail > warn > pass > skip), the same roll-up as the check modules'."""
+    return worst(statuses)
 
 
 def highest_level(levels):
