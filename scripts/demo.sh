@@ -74,6 +74,6 @@ playbook playbooks/verify.yml -e "webex_report_dir=$report" -e "webex_verify_res
 say "Readiness report"
 "$bin/python" tools/render_report.py "$report/webex-report.json" --format terminal || true  # exit 1: verdict fail
 echo
-ls -1 "$report"/* | sed 's/^/  /'
+for file in "$report"/*; do echo "  $file"; done
 echo "Open $report/webex-report.html in a browser. Put the drift back with:"
 echo "  ansible-playbook -i <inventory> playbooks/drift.yml -e remediate=true"

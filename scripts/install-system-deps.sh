@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages the tests and the demo start as real processes:
 #   bind9 (named: the DNS server), kamailio + kamailio-tls-modules (the SIPS server),
-#   chromium + chromium-driver (the browser test of the HTML report).
+#   chromium + chromium-driver (the browser test of the HTML report), shellcheck (ansible-test sanity).
 # Skips what is already installed; needs root (apt-get) for anything missing.
 set -euo pipefail
-packages=(bind9 bind9-dnsutils kamailio kamailio-tls-modules chromium chromium-driver)
+packages=(bind9 bind9-dnsutils kamailio kamailio-tls-modules chromium chromium-driver shellcheck)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
