@@ -65,17 +65,3 @@ requirements:
   - cryptography
   - certifi (when O(ca_bundle) is not given)
 '''
-
-    ATTRIBUTES = r'''
-attributes:
-  check_mode:
-    description: Can run in check_mode and return the same results as in normal mode.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
-    details: The check never changes anything.
-  idempotent:
-    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
-    support: full
-'''

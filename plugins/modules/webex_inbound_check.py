@@ -21,7 +21,7 @@ author:
   - ucops.expressway contributors (@ucops)
 extends_documentation_fragment:
   - ucops.expressway._checks
-  - ucops.expressway._checks.attributes
+  - ucops.expressway._attributes.info_module
 options:
   called_uri:
     description:

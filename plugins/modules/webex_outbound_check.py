@@ -22,7 +22,7 @@ author:
   - ucops.expressway contributors (@ucops)
 extends_documentation_fragment:
   - ucops.expressway._checks
-  - ucops.expressway._checks.attributes
+  - ucops.expressway._attributes.info_module
 options:
   destinations:
     description:
