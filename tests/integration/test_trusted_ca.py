@@ -1,14 +1,12 @@
 """ucops.expressway.trusted_ca against the emulated Expressway: multipart upload, fingerprint comparison."""
-import datetime
 import re
 
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from support.emulator import emulator, emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
+from support.pki import make_root as pki_make_root
 
 MODULE = "ucops.expressway.trusted_ca"
 
@@ -19,15 +17,8 @@ def connection(emu, name=None, **extra):
 
 
 def make_root(common_name):
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now)
-            .not_valid_after(now + datetime.timedelta(days=30))
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    return cert
+    """A fresh self-signed root certificate (the fixture PKI's builder)."""
+    return pki_make_root(common_name, kind="ec").cert
 
 
 def store(emu, name=None):

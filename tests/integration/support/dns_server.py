@@ -21,6 +21,8 @@ import dns.query
 import dns.rdatatype
 import pytest
 
+from support.peer_process import PeerProcess
+
 NAMED = shutil.which("named") or "/usr/sbin/named"
 HOST = "127.0.0.1"
 
@@ -89,8 +91,10 @@ class Zone:
         return "\n".join(lines) + "\n"
 
 
-class NamedServer:
+class NamedServer(PeerProcess):
     """Start/stop one ``named -g`` with generated config; ``port`` is where it answers."""
+
+    NAME = "named"
 
     def __init__(self, directory, zones, port=None):
         self.dir = Path(directory)
@@ -154,26 +158,6 @@ class NamedServer:
             text += ("\n(named could not read its own files: an AppArmor profile for named may confine it "
                      "to /etc/bind and /var/cache/bind; run the tests where that profile is not enforced)")
         return text
-
-    def assert_alive(self):
-        if self.proc is None or self.proc.poll() is not None:
-            raise RuntimeError(f"named is no longer running:\n{self.log_text()}")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 @pytest.fixture(scope="session")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from support.peer_process import PeerProcess
+
 KAMAILIO = shutil.which("kamailio") or "/usr/sbin/kamailio"
 
 # Answers OPTIONS with 200 (what a probe wants to see) and anything else with 403, statelessly.
@@ -77,8 +79,11 @@ class TlsProfile:
         return "\n".join(lines) + "\n"
 
 
-class KamailioServer:
+class KamailioServer(PeerProcess):
     """Start/stop one foreground Kamailio serving every profile given."""
+
+    NAME = "kamailio"
+    STOP_WAIT = 15
 
     def __init__(self, directory, profiles, shm_mb=32, pkg_mb=8, servers=None, tcp_children=1):
         """servers: {local address: Server header value} for OPTIONS answers on that address.
@@ -145,28 +150,6 @@ class KamailioServer:
 
     def log_text(self):
         return self.log.read_text(errors="replace")[-8000:] if self.log.exists() else ""
-
-    def assert_alive(self):
-        """Raise with Kamailio's log when it is gone: its absence must not pass for refusals."""
-        if self.proc is None or self.proc.poll() is not None:
-            code = None if self.proc is None else self.proc.returncode
-            raise RuntimeError(f"kamailio is no longer running (exit {code}):\n{self.log_text()}")
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(5)
-        self.proc = None
-
-    def __enter__(self):
-        return self.start()
-
-    def __exit__(self, *exc):
-        self.stop()
 
 
 def tcp_accepts(address, port, timeout=0.5):
