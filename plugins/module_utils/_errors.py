@@ -25,6 +25,12 @@ class ConnectionFailure(ExpresswayError):
         super().__init__(f'{method} {url} failed: {reason}')
 
 
+class OutcomeUnknown(ConnectionFailure):
+    """A write (POST, PUT, DELETE) may or may not have been applied: the box took the request, then the
+    answer was lost (reset, timeout, truncated body, 5xx). The client never resends such a request; the
+    caller re-reads the object and decides (see docs/design.md, retry policy per method)."""
+
+
 class ApiError(ExpresswayError):
     """The appliance answered, but not with what the request needed."""
 
