@@ -124,8 +124,9 @@ class ExpresswayClient:
         return cls(params['host'], params['port'], params['username'], params['password'],
                    params['validate_certs'], params['ca_path'], params['timeout'], params['api_prefix'])
 
-    def url(self, path):
-        return f'{self.base_url}{self.prefix}{path}'
+    def url(self, path, prefixed=True):
+        """The full URL of path; prefixed=False for paths outside the provisioning API (/api/raml)."""
+        return f'{self.base_url}{self.prefix if prefixed else ""}{path}'
 
     def get(self, path):
         return self._request('GET', path)
@@ -142,9 +143,9 @@ class ExpresswayClient:
         except ValueError as err:
             raise ApiError('GET', url, 200, None, str(err)) from err
 
-    def get_text(self, path):
-        """GET a resource that answers text rather than JSON (the PEM of /certs/root)."""
-        return self._request('GET', path, text=True)
+    def get_text(self, path, prefixed=True):
+        """GET a resource that answers text rather than JSON (the PEM of /certs/root, /api/raml unprefixed)."""
+        return self._request('GET', path, text=True, prefixed=prefixed)
 
     def post(self, path, body):
         return self._request('POST', path, body)
@@ -162,9 +163,9 @@ class ExpresswayClient:
     def close(self):
         self.session.close()
 
-    def _request(self, method, path, body=None, files=None, text=False):
+    def _request(self, method, path, body=None, files=None, text=False, prefixed=True):
         """The one request loop: retries, status check, JSON (or, with text=True, text) decode, error mapping."""
-        url = self.url(path)
+        url = self.url(path, prefixed)
         headers = {}
         if method in WRITE_METHODS:
             # Required on some POSTs from X14.2 and harmless elsewhere, so every write carries it.
