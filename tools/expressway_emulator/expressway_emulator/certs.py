@@ -14,6 +14,10 @@ from expressway_emulator.errors import ApiError, bad_request
 _BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.S)
 
 
+HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>Expressway</title></head>"
+             "<body><form action=\"/login\">Session expired: please log in.</form></body></html>\n")
+
+
 class PemText(str):
     """A payload the server sends as text/plain rather than JSON."""
 
@@ -55,6 +59,13 @@ class RootCerts:
     """GET answers the whole store as PEM; POST appends, silently skipping certificates already there."""
 
     def get(self, state, name=None):
+        answer = state.config.switches["certs_root_answer"]
+        if answer == "html":
+            return 200, HTML_PAGE, {}, "text/html; charset=utf-8"
+        if answer == "empty":
+            return 200, PemText("")
+        if answer == "garbage":
+            return 200, PemText("Certificate store temporarily unavailable\n")
         return 200, PemText("".join(state.root_pems))
 
     def upload(self, state, content_type, raw):

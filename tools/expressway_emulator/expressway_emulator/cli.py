@@ -16,10 +16,11 @@ from expressway_emulator.reqlog import RequestLog
 from expressway_emulator.seed import apply_seed, load_seed
 from expressway_emulator.server import EmulatorServer
 from expressway_emulator.state import CLUSTER_ROLES, PRODUCTS, InstanceConfig, InstanceState
+from expressway_emulator.switches import SWITCHES
 from expressway_emulator.tls import Pki
 
 INSTANCE_KEYS = ("name", "listen", "product", "version", "cluster_role", "seed", "system_name",
-                 "advanced_networking")
+                 "advanced_networking", "fail_after_apply") + tuple(SWITCHES)
 
 
 def parse_args(argv):
@@ -34,6 +35,11 @@ def parse_args(argv):
     parser.add_argument("--system-name", default="", help="SystemName reported by /sysinfo")
     parser.add_argument("--advanced-networking", action="store_true", help="allow firewall Interface LAN2")
     parser.add_argument("--seed", help="JSON file pre-populating the instance")
+    for name, (choices, text) in SWITCHES.items():
+        parser.add_argument("--" + name.replace("_", "-"), choices=choices, default=choices[0],
+                            help=f"{text} (default {choices[0]})")
+    parser.add_argument("--fail-after-apply", default="",
+                        help="METHOD:N:ANSWER[,...]: apply the Nth write of METHOD, then answer 500 or reset")
     parser.add_argument("--cert", help="server certificate PEM (default: generated from a private CA)")
     parser.add_argument("--key", help="server private key PEM (with --cert)")
     parser.add_argument("--state-dir", help="where CA and certificates are kept (default: a temp dir)")
@@ -66,7 +72,9 @@ def _instance(spec, base_dir):
         product=spec.get("product", "expressway-e"), version=spec.get("version", "X14.3.2"),
         cluster_role=spec.get("cluster_role") or "standalone", system_name=spec.get("system_name", ""),
         advanced_networking=bool(spec.get("advanced_networking", False)),
-        seed=load_seed(spec.get("seed"), base_dir))
+        seed=load_seed(spec.get("seed"), base_dir),
+        switches={name: spec[name] for name in SWITCHES if spec.get(name) is not None},
+        fail_after_apply=spec.get("fail_after_apply") or "")
 
 
 def instance_configs(args):
@@ -77,7 +85,8 @@ def instance_configs(args):
     return [_instance({"name": args.name, "listen": args.listen, "product": args.product,
                        "version": args.version, "cluster_role": args.cluster_role,
                        "system_name": args.system_name, "advanced_networking": args.advanced_networking,
-                       "seed": args.seed}, Path.cwd())]
+                       "seed": args.seed, "fail_after_apply": args.fail_after_apply,
+                       **{name: getattr(args, name) for name in SWITCHES}}, Path.cwd())]
 
 
 def _password(args):

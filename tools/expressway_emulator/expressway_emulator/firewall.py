@@ -52,6 +52,10 @@ class FirewallConfiguration:
     def delete(self, state, body):
         self._find(state, _key_only(body, "Index"))
         del state.fw_pending[body["Index"]]
+        if state.config.switches["firewall_index"] == "compact":
+            # The rules after the deleted one move up: Index is a position, not an identity.
+            state.fw_pending = {number: dict(rule, Index=number)
+                                for number, (_index, rule) in enumerate(sorted(state.fw_pending.items()), start=1)}
         return 200, DELETED
 
     @staticmethod

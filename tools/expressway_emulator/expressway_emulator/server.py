@@ -14,6 +14,7 @@ from expressway_emulator.validators import version_at_least
 
 PREFIXES = ("/api/provisioning/", "/api/v1/provisioning/")
 MAX_BODY = 1024 * 1024
+RESET = 0  # logged status of a request answered by closing the connection
 
 
 class Answer:
@@ -23,6 +24,34 @@ class Answer:
         self.status, self.payload = status, payload
         self.headers = headers or {}
         self.content_type = content_type
+
+
+def shaped(switches, route, name, answer):
+    """A GET answer in the shape the switches pick (the defaults leave it as the handler made it)."""
+    if name is not None and answer.payload == []:
+        miss = switches["name_miss"]
+        if miss == "empty-object":
+            answer.payload = {}
+        elif miss == "404":
+            raise not_found(f"No object named '{name}' in {route.path}.")
+        elif miss == "400":
+            raise bad_request(f"{route.description.rstrip('s')} '{name}' does not exist")
+    if getattr(route.handler, "singleton", False):
+        shape, payload = switches["singleton_shape"], answer.payload
+        if shape == "object" and isinstance(payload, list) and len(payload) == 1:
+            answer.payload = payload[0]
+        elif shape == "array" and isinstance(payload, dict):
+            answer.payload = [payload]
+    return answer
+
+
+def _faulted(fault, answer):
+    """A write that was applied, answered as the fault switch says: unchanged, 500, or not at all."""
+    if fault == "500":
+        return Answer(500, {"Message": "Internal server error."})
+    if fault == "reset":
+        return Answer(RESET, None)
+    return answer
 
 
 class EmulatorServer(ThreadingHTTPServer):
@@ -82,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
             answer = Answer(err.status, {"Message": err.message}, err.headers)
         self.server.reqlog.write(self.server.instance, self.server.state.config.name, self.command,
                                  self.path, answer.status, logged_body)
+        if answer.status == RESET:
+            self.close_connection = True  # the write stays applied; the client never hears of it
+            return
         self._send(answer)
 
     def _read_body(self):
@@ -130,13 +162,17 @@ class Handler(BaseHTTPRequestHandler):
     def _call(self, route, name, raw):
         state = self.server.state
         if self.command == "GET":
-            return Answer(*route.handler.get(state, name))
+            return shaped(state.config.switches, route, name, Answer(*route.handler.get(state, name)))
         if route.path == "certs/root":
             if version_at_least(state.config.version_tuple, CSRF_SINCE) and "X-CSRF-Header" not in self.headers:
                 raise ApiError(403, "The X-CSRF-Header header is required for this request.")
-            return Answer(*route.handler.upload(state, self.headers.get("Content-Type", ""), raw))
-        body = self._parse_json(raw, strict=True)
-        return Answer(*getattr(route.handler, self.command.lower())(state, body))
+            answer = Answer(*route.handler.upload(state, self.headers.get("Content-Type", ""), raw))
+        else:
+            body = self._parse_json(raw, strict=True)
+            answer = Answer(*getattr(route.handler, self.command.lower())(state, body))
+        if self.command == "POST" and answer.status == 201 and state.config.switches["create_status"] == "200":
+            answer.status = 200
+        return _faulted(state.faults.after_apply(self.command), answer)
 
     def _parse_json(self, raw, strict):
         """The body as a JSON object ({} when empty); strict mode insists on the JSON media type."""

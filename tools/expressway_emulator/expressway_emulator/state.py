@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 
 from expressway_emulator.schemas import SIP_CONFIGURATION, ZONE_KINDS
+from expressway_emulator.switches import Faults, check, defaults, parse_faults
 from expressway_emulator.validators import parse_version
 
 PRODUCTS = {"expressway-e": "Expressway-E", "expressway-c": "Expressway-C"}
@@ -30,6 +31,8 @@ class InstanceConfig:
     system_name: str = ""
     advanced_networking: bool = False
     seed: dict = field(default_factory=dict)
+    switches: dict = field(default_factory=dict)  # answer shapes, see switches.py; missing: default
+    fail_after_apply: str = ""
 
     def __post_init__(self):
         if self.product not in PRODUCTS:
@@ -37,6 +40,8 @@ class InstanceConfig:
         if self.cluster_role not in CLUSTER_ROLES:
             raise ValueError(f"cluster_role must be one of {', '.join(CLUSTER_ROLES)}")
         self.version_tuple = parse_version(self.version)
+        self.switches = dict(defaults(), **{name: check(name, value) for name, value in self.switches.items()})
+        self.faults = parse_faults(self.fail_after_apply)
         if not self.system_name:
             self.system_name = self.name or self.default_host_name
 
@@ -70,6 +75,7 @@ class InstanceState:
         self.fw_active = []
         self.root_pems = list(root_pems)
         self.server_pem = server_pem
+        self.faults = Faults(config.faults)
 
     def uptime(self):
         return int(time.monotonic() - self.started)

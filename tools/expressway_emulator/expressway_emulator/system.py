@@ -11,6 +11,8 @@ MAX_DNS_SERVERS = 5
 
 
 class SysInfo:
+    singleton = True
+
     def get(self, state, name=None):
         config = state.config
         return 200, {
@@ -27,6 +29,7 @@ class DnsSettings:
     """Host name and domain: a bare JSON object on GET, partial updates on PUT."""
 
     schema = DNS_SETTINGS
+    singleton = True
 
     def get(self, state, name=None):
         return 200, dict(state.dns)
@@ -40,6 +43,7 @@ class SipConfiguration:
     """SIP protocol settings: answered as a one-element array, as a captured real box did."""
 
     schema = SIP_CONFIGURATION
+    singleton = True
 
     def get(self, state, name=None):
         return 200, [dict(state.sip)]
@@ -65,14 +69,27 @@ def _server_body(body):
     return build_new(DNS_SERVER, inner)
 
 
+def dns_server_answer(shape, servers):
+    """The GET body in one of the shapes the contract says a box may use; each has its own "none"."""
+    if shape == "wrapped":
+        if not servers:
+            return {}
+        return {"DefaultDNSServers": servers[0] if len(servers) == 1 else servers}
+    if shape == "wrapped-list":
+        return {"DefaultDNSServers": servers}
+    if shape == "list-of-wrappers":
+        return [{"DefaultDNSServers": server} for server in servers]
+    return servers
+
+
 class DnsServers:
     """Default DNS servers, keyed by a lower-case ``index`` 1-5."""
 
     schema = DNS_SERVER
 
     def get(self, state, name=None):
-        return 200, [{"index": index, "address": address}
-                     for index, address in sorted(state.dns_servers.items())]
+        servers = [{"index": index, "address": address} for index, address in sorted(state.dns_servers.items())]
+        return 200, dns_server_answer(state.config.switches["dns_server_shape"], servers)
 
     def post(self, state, body, seeding=False):
         server = _server_body(body)
