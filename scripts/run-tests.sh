@@ -21,6 +21,9 @@ step "emulator tests"
 step "molecule scenarios"
 bash scripts/molecule.sh
 
+step "ansible-core 2.16-2.19 environments for the compatibility smoke (cached in .venv-compat)"
+bash scripts/compat.sh setup
+
 step "integration tests (emulator, named, kamailio, chromium)"
 cd tests/integration
 "$bin/python" -m pytest -q -p no:cacheprovider -rs

@@ -10,7 +10,7 @@ dest="$build/ansible_collections/ucops/expressway"
 rm -rf "$dest"
 mkdir -p "$dest"
 tar -C "$root" -cf - \
-  --exclude=./.venv --exclude=./.build --exclude=./.git --exclude=./report \
+  --exclude=./.venv --exclude=./.venv-compat --exclude=./.build --exclude=./.git --exclude=./report \
   --exclude=./tests/output --exclude=__pycache__ --exclude=.pytest_cache --exclude='*.pyc' . \
   | tar -C "$dest" -xf -
 echo "$dest"
