@@ -6,7 +6,9 @@
 
 Each check returns (status, summary, evidence). Trust anchors are identified by the SHA-256 of
 their DER encoding only: names repeat across re-issued roots, so a name is used to find candidate
-issuers and every link is then proved with its signature. Evidence never holds key material.
+issuers and every link is then proved with its signature. Whether a chain is trusted is decided by
+full path validation (_path_validation), the way a TLS client decides it. Evidence never holds key
+material.
 """
 
 from __future__ import annotations
@@ -16,11 +18,12 @@ import ipaddress
 import traceback
 import warnings
 
+from ansible_collections.ucops.expressway.plugins.module_utils import _path_validation
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 try:
     from cryptography import x509
-    from cryptography.exceptions import InvalidSignature
+    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
     from cryptography.utils import CryptographyDeprecationWarning
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -68,6 +71,7 @@ class Bundle(object):
 
     def __init__(self, certs, source):
         self.source = source
+        self.store = None  # the verifier's Store, built by _path_validation on first use
         self.by_sha256 = dict((fingerprint(cert), cert) for cert in certs)
         self.by_subject = {}
         for cert in self.by_sha256.values():
@@ -85,9 +89,27 @@ def issued_by(cert, issuer):
     """True when issuer's key signed cert (names must agree too)."""
     try:
         cert.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
+    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
         return False
     return True
+
+
+def _key_id(cert, extension, attribute):
+    try:
+        return getattr(cert.extensions.get_extension_for_class(extension).value, attribute)
+    except x509.ExtensionNotFound:
+        return None
+
+
+def sent_by_issuer(cert, issuer):
+    """True when issuer signed cert, or, for a signature the library cannot check (SHA-1 and older),
+    when the names and key identifiers say so: the chain is complete even if no client accepts it."""
+    if issued_by(cert, issuer):
+        return True
+    if cert.issuer != issuer.subject or _path_validation.signature_hash(cert) not in _path_validation.WEAK_HASHES:
+        return False
+    wanted = _key_id(cert, x509.AuthorityKeyIdentifier, 'key_identifier')
+    return wanted is None or wanted == _key_id(issuer, x509.SubjectKeyIdentifier, 'digest')
 
 
 def self_signed(cert):
@@ -194,7 +216,7 @@ def order_chain(presented):
     """The leaf followed by the certificates that sign it, as far as the server sent them."""
     path, rest = [presented[0]], list(presented[1:])
     while not self_signed(path[-1]) and len(path) < _MAX_DEPTH:
-        issuer = next((cert for cert in rest if issued_by(path[-1], cert)), None)
+        issuer = next((cert for cert in rest if sent_by_issuer(path[-1], cert)), None)
         if issuer is None:
             break
         rest.remove(issuer)
@@ -246,12 +268,25 @@ def webex_tag(sha256):
     return ('documented' if entry['list'] == 'cas' else 'candidate'), entry
 
 
-def check_trust(presented, bundle):
-    path, anchor = build_path(presented, bundle)
-    evidence = {'path': _subjects(path), 'bundle': bundle.source, 'root_sha256': None, 'webex': None}
-    if anchor is None:
-        return 'fail', 'no path to a root in the trust bundle (stops at issuer %s)' % (
-            path[-1].issuer.rfc4514_string()), evidence
+def check_trust(presented, bundle, purpose='server', now=None):
+    """Path validation to the bundle; the Webex tag of the root that validated.
+
+    purpose ``server`` (a certificate a server presents) also needs serverAuth when an EKU is
+    present; ``any`` leaves the EKU to IN-CERT-EKU.
+    """
+    chain, error = _path_validation.validate(presented, bundle, purpose, now)
+    path, anchor = (chain, chain[-1]) if chain else build_path(presented, bundle)
+    evidence = {'path': _subjects(path), 'bundle': bundle.source, 'root_sha256': None, 'webex': None,
+                'validation': 'passed' if chain else error}
+    if chain is None:
+        found = _path_validation.weaknesses(list(path) + [c for c in presented if c not in path], purpose, now)
+        evidence['problems'] = found
+        if found:
+            return 'fail', 'a TLS client rejects this chain: %s' % '; '.join(found), evidence
+        if anchor is None:
+            return 'fail', 'no path to a root in the trust bundle (stops at issuer %s)' % (
+                path[-1].issuer.rfc4514_string()), evidence
+        return 'fail', 'a TLS client rejects this chain: %s' % error, evidence
     evidence['root_sha256'] = fingerprint(anchor)
     evidence['root'] = anchor.subject.rfc4514_string()
     tag, entry = webex_tag(evidence['root_sha256'])

@@ -5,11 +5,15 @@
 
 Two independent hierarchies exist: the fixture root (the one handed to the checks as ``ca_bundle``)
 and an "outside" root that no bundle contains, so trust failures are real chain-building failures.
+Under the fixture root there are also the CAs a TLS client rejects although every signature is
+right: an expired intermediate and an issuer without CA:TRUE; leaves can be RSA-1024 or SHA-1
+signed. cryptography refuses to sign with SHA-1, so those leaves are signed by the openssl CLI.
 """
 from __future__ import annotations
 
 import datetime
 import ipaddress
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +33,8 @@ def now():
 
 
 def new_key(kind="ec"):
-    if kind == "rsa":
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if kind in ("rsa", "rsa1024"):
+        return rsa.generate_private_key(public_exponent=65537, key_size=1024 if kind == "rsa1024" else 2048)
     return ec.generate_private_key(ec.SECP256R1())
 
 
@@ -99,11 +103,21 @@ def make_root(cn, kind="rsa"):
     return Authority(cert, key)
 
 
-def make_intermediate(parent, cn, kind="ec"):
+def make_intermediate(parent, cn, kind="ec", not_after=None):
     key = new_key(kind)
-    builder = _builder(_name(cn), parent.cert.subject, key.public_key(), now() - 30 * DAY,
-                       now() + 1825 * DAY)
+    not_after = not_after or now() + 1825 * DAY
+    builder = _builder(_name(cn), parent.cert.subject, key.public_key(), min(now(), not_after) - 30 * DAY,
+                       not_after)
     cert = _ca_extensions(builder, key, parent.key, 0).sign(parent.key, hashes.SHA256())
+    return Authority(cert, key, parent.path)
+
+
+def make_non_ca_issuer(parent, cn):
+    """An end-entity certificate (CA:FALSE) whose key is then used to sign leaves: a broken chain
+    whose signatures are all right."""
+    key = new_key("ec")
+    builder = _builder(_name(cn), parent.cert.subject, key.public_key(), now() - 30 * DAY, now() + 1825 * DAY)
+    cert = _leaf_extensions(builder, key, parent.key, [], [SERVER_AUTH]).sign(parent.key, hashes.SHA256())
     return Authority(cert, key, parent.path)
 
 
@@ -144,6 +158,9 @@ class FixturePKI:
         self.intermediate = make_intermediate(self.root, "ucops fixture issuing CA")
         self.outside_root = make_root("ucops outside root CA")
         self.outside = make_intermediate(self.outside_root, "ucops outside issuing CA")
+        self.expired_intermediate = make_intermediate(self.root, "ucops fixture expired CA",
+                                                      not_after=now() - 2 * DAY)
+        self.non_ca = make_non_ca_issuer(self.root, "ucops fixture end entity")
         self.ca_bundle = self._write("ca-bundle.pem", pem(self.root.cert))
         self.outside_bundle = self._write("outside-bundle.pem", pem(self.outside_root.cert))
 
@@ -153,12 +170,14 @@ class FixturePKI:
         return path
 
     def leaf(self, name, sans=(), cn=None, not_before=None, not_after=None, ekus=(SERVER_AUTH, CLIENT_AUTH),
-             issuer="intermediate", chain="full", kind="ec"):
+             issuer="intermediate", chain="full", kind="ec", digest="sha256"):
         """Issue and write a leaf.
 
-        issuer: ``intermediate`` (fixture hierarchy), ``outside`` (outside hierarchy) or ``self``.
+        issuer: ``intermediate`` (fixture hierarchy), ``outside`` (outside hierarchy), ``self``, or
+        ``expired_intermediate`` / ``non_ca`` (fixture root, rejected by path validation).
         chain: what the chain file holds after the leaf: ``full`` (intermediates and root),
         ``intermediates`` (no root) or ``leaf`` (the leaf alone).
+        kind: ``ec`` (P-256), ``rsa`` (2048) or ``rsa1024``; digest ``sha1`` signs with openssl.
         """
         key = new_key(kind)
         cn = cn if cn is not None else (sans[0] if sans else name)
@@ -167,13 +186,38 @@ class FixturePKI:
         if issuer == "self":
             signer, issuer_name, parents = key, _name(cn), []
         else:
-            ca = self.intermediate if issuer == "intermediate" else self.outside
+            ca = getattr(self, issuer)
             signer, issuer_name, parents = ca.key, ca.cert.subject, ca.path
-        builder = _builder(_name(cn), issuer_name, key.public_key(), not_before, not_after)
-        cert = _leaf_extensions(builder, key, signer, sans, ekus).sign(signer, hashes.SHA256())
+        if digest == "sha1":
+            cert = self._openssl_sha1(name, key, cn, ca, sans, ekus)
+        else:
+            builder = _builder(_name(cn), issuer_name, key.public_key(), not_before, not_after)
+            cert = _leaf_extensions(builder, key, signer, sans, ekus).sign(signer, hashes.SHA256())
         above = {"full": parents, "intermediates": parents[:-1], "leaf": []}[chain]
         return Leaf(name, cert, self._write(f"{name}.key", key_pem(key)), self._write(f"{name}.crt", pem(cert)),
                     self._write(f"{name}.chain.pem", b"".join(pem(c) for c in [cert] + above)))
+
+
+    def _openssl_sha1(self, name, key, cn, ca, sans, ekus):
+        """A leaf signed with SHA-1 by ca, through openssl x509 -req (valid from now for 365 days)."""
+        csr = x509.CertificateSigningRequestBuilder().subject_name(_name(cn)).sign(key, hashes.SHA256())
+        files = {part: self.dir / f"{name}.sha1.{part}" for part in ("csr", "ca", "cakey", "ext", "out")}
+        files["csr"].write_bytes(csr.public_bytes(serialization.Encoding.PEM))
+        files["ca"].write_bytes(pem(ca.cert))
+        files["cakey"].write_bytes(key_pem(ca.key))
+        usages = {SERVER_AUTH: "serverAuth", CLIENT_AUTH: "clientAuth"}
+        ext = ["[v3]", "basicConstraints = critical, CA:FALSE", "keyUsage = critical, digitalSignature",
+               "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid"]
+        if sans:
+            ext.append("subjectAltName = " + ", ".join(f"DNS:{san}" for san in sans))
+        if ekus:
+            ext.append("extendedKeyUsage = " + ", ".join(usages[eku] for eku in ekus))
+        files["ext"].write_text("\n".join(ext) + "\n")
+        subprocess.run(["openssl", "x509", "-req", "-in", str(files["csr"]), "-CA", str(files["ca"]),
+                        "-CAkey", str(files["cakey"]), "-sha1", "-days", "365", "-set_serial",
+                        str(x509.random_serial_number()), "-extfile", str(files["ext"]), "-extensions", "v3",
+                        "-out", str(files["out"])], check=True, capture_output=True)
+        return x509.load_pem_x509_certificate(files["out"].read_bytes())
 
 
 @pytest.fixture(scope="session")

@@ -40,6 +40,14 @@ def make_cert(cn, issuer=None, ca=False, sans=None, ips=None, eku=None, days=(-1
                .public_key(key.public_key()).serial_number(x509.random_serial_number())
                .not_valid_before(NOW + days[0] * DAY).not_valid_after(NOW + days[1] * DAY)
                .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    # The extensions a real CA puts in: path validation (RFC 5280, web PKI profile) demands them.
+    usage = dict(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
+                 key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+    builder = builder.add_extension(x509.KeyUsage(**usage), critical=True).add_extension(
+        x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    if issuer_cert is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
     general = [x509.DNSName(name) for name in sans or []]
     general += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips or []]
     if general:
