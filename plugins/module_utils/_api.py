@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 import traceback
 from urllib.parse import quote
@@ -17,11 +19,25 @@ from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     AuthError,
     ConnectionFailure,
     ExpresswayError,
+    OutcomeUnknown,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._transport import (  # noqa: F401 (looks_like_pem)
+    FINAL,
+    MAYBE_APPLIED,
+    NOT_SENT,
+    TRANSPORT_ERRORS,
+    classify,
+    excerpt,
+    looks_like_pem,
+    read_body,
+    retry_after,
+    validate_connection,
 )
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.util import Retry, Timeout
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -30,13 +46,24 @@ else:
     REQUESTS_IMPORT_ERROR = None
 
 API_PREFIXES = ('/api/provisioning', '/api/v1/provisioning')
-IDEMPOTENT_METHODS = frozenset(('GET', 'PUT', 'DELETE'))
 WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
-MAX_RETRIES = 3
+MAX_RETRIES = 3         # retries of one call, all causes together
+CONNECT_RETRIES = 1     # of those, after the connection failed (refused, no answer to connect)
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
+RETRY_AFTER_MAX = 30.0  # the longest single wait a Retry-After may ask for (never more than timeout)
+WAIT_BUDGET = 60.0      # all waits of one call together
 REDACTED = '********'
+THROTTLED, SERVER_ERROR = 'throttled', 'server error'
+# The retry policy per method (docs/design.md, "Retry policy"): which failures are retried. POST and DELETE
+# are resent only when the box provably did not act on them: never connected, or 429.
+RETRIED = {
+    'GET': frozenset((NOT_SENT, MAYBE_APPLIED, THROTTLED, SERVER_ERROR)),
+    'PUT': frozenset((NOT_SENT, MAYBE_APPLIED, THROTTLED, SERVER_ERROR)),
+    'POST': frozenset((NOT_SENT, THROTTLED)),
+    'DELETE': frozenset((NOT_SENT, THROTTLED)),
+}
 
 
 def connection_argument_spec():
@@ -62,26 +89,29 @@ def ensure_requirements(module):
 def call_api(module, operation):
     """Run operation(client) with the one client of this module run and return its result.
 
-    The edge of every API module: an ExpresswayError raised inside ends the run with fail_json (method,
-    URL, status and the server's message), and the session is closed either way.
+    The edge of every API module: an ExpresswayError raised inside (connection options included, which
+    are checked before the first request) ends the run with fail_json, and the session is closed either way.
     """
     ensure_requirements(module)
-    client = ExpresswayClient.from_module(module)
+    client = None
     try:
+        client = ExpresswayClient.from_module(module)
         return operation(client)
     except ExpresswayError as err:
         module.fail_json(**err.fail_kwargs())
     finally:
-        client.close()
+        if client is not None:
+            client.close()
     return None  # not reached: fail_json exits
 
 
 def transport_adapter():
-    """The adapter mounted on the session. Retries are ours (see _request), so urllib3 must not retry.
+    """The adapter mounted on the session: urllib3 sends once and never redirects; _request decides retries.
 
     This is also the seam unit tests replace with an adapter that scripts the HTTP conversation.
     """
-    return HTTPAdapter(max_retries=0)
+    return HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False, raise_on_redirect=False,
+                                         raise_on_status=False))
 
 
 def encode_name(name):
@@ -98,25 +128,71 @@ def as_singleton(data):
     return data
 
 
+def basic_authorization(username, password):
+    """The Basic header from UTF-8 bytes (requests' own auth encodes Latin-1 and fails beyond it)."""
+    token = base64.b64encode(f'{username}:{password}'.encode('utf-8')).decode('ascii')
+    return f'Basic {token}'
+
+
+class _AttemptFailed(Exception):
+    """One attempt got no complete answer; kind is NOT_SENT, MAYBE_APPLIED or FINAL."""
+
+    def __init__(self, kind, reason):
+        super().__init__(reason)
+        self.kind = kind
+        self.reason = reason
+
+
+class _Retries:
+    """The retry budget of one call: attempts, connection retries and seconds waited so far."""
+
+    def __init__(self, method, timeout):
+        self.allowed = RETRIED.get(method, frozenset())
+        self.timeout = timeout
+        self.done = 0
+        self.not_sent = 0
+        self.waited = 0.0
+        self.refusal = None
+
+    def wait(self, event, asked=None):
+        """Seconds to wait before the next attempt, or None when event is not retried (any more)."""
+        if event not in self.allowed or self.done >= MAX_RETRIES:
+            return None
+        if event == NOT_SENT and self.not_sent >= CONNECT_RETRIES:
+            return None
+        seconds = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** self.done) if asked is None else asked
+        limit = min(RETRY_AFTER_MAX, self.timeout, WAIT_BUDGET - self.waited)
+        if seconds > limit:
+            self.refusal = (f'the server asked to retry after {seconds:g} s; this client waits at most '
+                            f'{limit:g} s more')
+            return None
+        self.done += 1
+        self.not_sent += event == NOT_SENT
+        self.waited += seconds
+        return seconds
+
+
 class ExpresswayClient:
     """One client, one requests.Session, per module run (keep-alive between the read and the write)."""
 
     def __init__(self, host, port=443, username=None, password=None, validate_certs=True, ca_path=None,
                  timeout=30, api_prefix=API_PREFIXES[0]):
-        self.base_url = f'https://{host}:{port}'
-        self.prefix = api_prefix
-        self.timeout = timeout
         self._password = password
+        url_host = validate_connection(host, port, username, password, validate_certs, ca_path, timeout)
+        self.authority = f'{url_host}:{port}'
+        self.base_url = f'https://{self.authority}'
+        self.prefix = api_prefix
+        self.timeout = float(timeout)
+        self.ca_path = ca_path if validate_certs else None
         self.session = requests.Session()
         self.session.mount('https://', transport_adapter())
         self.session.mount('http://', transport_adapter())
-        if username is not None or password is not None:
-            self.session.auth = (username or '', password or '')
         # A CA file, when given, is the trust anchor; otherwise the system store or nothing. It is also
         # passed on every request: requests lets REQUESTS_CA_BUNDLE override a session-level setting.
         self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
         self.session.verify = self.verify
-        self.session.headers.update({'Accept': 'application/json'})
+        self.session.headers.update({'Accept': 'application/json',
+                                     'Authorization': basic_authorization(username, password)})
 
     @classmethod
     def from_module(cls, module):
@@ -125,7 +201,6 @@ class ExpresswayClient:
                    params['validate_certs'], params['ca_path'], params['timeout'], params['api_prefix'])
 
     def url(self, path, prefixed=True):
-        """The full URL of path; prefixed=False for paths outside the provisioning API (/api/raml)."""
         return f'{self.base_url}{self.prefix if prefixed else ""}{path}'
 
     def get(self, path):
@@ -147,11 +222,19 @@ class ExpresswayClient:
         """GET a resource that answers text rather than JSON (the PEM of /certs/root, /api/raml unprefixed)."""
         return self._request('GET', path, text=True, prefixed=prefixed)
 
+    def get_pem(self, path):
+        """get_text for a PEM resource: an answer that is plainly not PEM (an HTML page, JSON) is an error."""
+        text = self.get_text(path)
+        if not looks_like_pem(text):
+            raise ApiError('GET', self.url(path), 200, None,
+                           f'expected PEM text, got {self._redact(excerpt(text))}')
+        return text
+
     def post(self, path, body):
         return self._request('POST', path, body)
 
     def post_file(self, path, field, filename, content):
-        """POST multipart/form-data with one file field (certificate upload); never retried, like any POST."""
+        """POST multipart/form-data with one file field (certificate upload); never resent, like any POST."""
         return self._request('POST', path, files={field: (filename, content, 'application/x-pem-file')})
 
     def put(self, path, body):
@@ -164,41 +247,66 @@ class ExpresswayClient:
         self.session.close()
 
     def _request(self, method, path, body=None, files=None, text=False, prefixed=True):
-        """The one request loop: retries, status check, JSON (or, with text=True, text) decode, error mapping."""
+        """The one request loop: one attempt at a time, the retry policy per method, then decode or raise."""
         url = self.url(path, prefixed)
-        headers = {}
-        if method in WRITE_METHODS:
-            # Required on some POSTs from X14.2 and harmless elsewhere, so every write carries it.
-            headers['X-CSRF-Header'] = 'ucops.expressway'
-        retries = MAX_RETRIES if method in IDEMPOTENT_METHODS else 0
-        attempt = 0
+        # Required on some POSTs from X14.2 and harmless elsewhere, so every write carries it.
+        headers = {'X-CSRF-Header': 'ucops.expressway'} if method in WRITE_METHODS else {}
+        retries = _Retries(method, self.timeout)
         while True:
             try:
-                response = self.session.request(method, url, json=body, files=files, headers=headers,
-                                                timeout=self.timeout, verify=self.verify)
-            except requests.exceptions.RequestException as err:
-                if attempt >= retries or not _retryable_exception(err):
-                    raise ConnectionFailure(method, url, self._redact(str(err))) from err
+                response, content = self._attempt(method, url, body, files, headers)
+            except _AttemptFailed as failed:
+                seconds = retries.wait(failed.kind)
+                if seconds is None:
+                    raise self._failure(method, url, failed) from failed.__cause__
             else:
-                if attempt >= retries or response.status_code not in RETRY_STATUSES:
-                    return self._decode(method, url, response, text)
-            attempt += 1
-            _sleep(min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1)))
+                status = response.status_code
+                event = THROTTLED if status == 429 else SERVER_ERROR
+                seconds = retries.wait(event, retry_after(response)) if status in RETRY_STATUSES else None
+                if seconds is None:
+                    return self._decode(method, url, response, content, text, retries.refusal)
+            _sleep(seconds)
 
-    def _decode(self, method, url, response, text=False):
+    def _attempt(self, method, url, body, files, headers):
+        """Send once and read the whole answer within one deadline (connect, send, every read)."""
+        deadline = time.monotonic() + self.timeout
+        response = None
+        try:
+            response = self.session.request(
+                method, url, json=body, files=files, headers=headers, verify=self.verify, stream=True,
+                allow_redirects=False, timeout=Timeout(connect=self.timeout, read=self.timeout, total=self.timeout))
+            return response, read_body(response, deadline)
+        except TRANSPORT_ERRORS as err:
+            if response is not None:
+                response.close()
+            kind, reason = classify(err, self.authority, self.ca_path, self.timeout, response is not None)
+            raise _AttemptFailed(kind, self._redact(reason)) from err
+
+    def _failure(self, method, url, failed):
+        if failed.kind == MAYBE_APPLIED and method in WRITE_METHODS:
+            return OutcomeUnknown(method, url, f'{failed.reason}; the change may or may not have been applied')
+        return ConnectionFailure(method, url, failed.reason)
+
+    def _decode(self, method, url, response, content, text=False, refusal=None):
         status = response.status_code
-        payload, decode_error = _parse_json(response)
-        message = self._redact(_server_message(payload, response))
+        body_text = content.decode(response.encoding or 'utf-8', errors='replace')
+        payload, decode_error = _parse_json(content)
+        message = self._redact(_server_message(payload, body_text))
+        if 300 <= status < 400:
+            raise ApiError(method, url, status, None, _redirect_detail(response))
         if status in (401, 403):
             raise AuthError(method, url, status, message or response.reason)
+        if status >= 500 and method in WRITE_METHODS:
+            raise OutcomeUnknown(method, url, f'HTTP {status}: {message or response.reason}; the change may '
+                                 'or may not have been applied')
         if not 200 <= status < 300:
-            raise ApiError(method, url, status, message or response.reason)
+            raise ApiError(method, url, status, message or response.reason, refusal)
         if method == 'POST' and status not in (200, 201):
             raise ApiError(method, url, status, message, 'expected 200 or 201 on create')
         if text:
-            return response.text
-        if decode_error and (method == 'GET' or response.content.strip()):
-            raise ApiError(method, url, status, None, f'response is not JSON: {decode_error}')
+            return body_text
+        if decode_error and (method == 'GET' or content.strip()):
+            raise ApiError(method, url, status, None, f'the answer is not JSON: {self._redact(excerpt(body_text))}')
         return payload
 
     def _redact(self, text):
@@ -213,21 +321,20 @@ def _sleep(seconds):
     time.sleep(seconds)
 
 
-def _retryable_exception(err):
-    # Connection errors and timeouts are transient; TLS verification failures and bad URLs are not.
-    if isinstance(err, requests.exceptions.SSLError):
-        return False
-    return isinstance(err, (requests.exceptions.ConnectionError, requests.exceptions.Timeout))
+def _redirect_detail(response):
+    target = response.headers.get('Location') or '(no Location header)'
+    return (f'redirected to {target}; redirects are never followed (a write would be resent elsewhere): '
+            'check options host, port and api_prefix')
 
 
-def _parse_json(response):
+def _parse_json(content):
     try:
-        return response.json(), None
+        return json.loads(content), None
     except ValueError as err:
         return None, str(err)
 
 
-def _server_message(payload, response):
+def _server_message(payload, text):
     """The appliance explains errors in {"Message": ...}; fall back to a short piece of the body."""
     if isinstance(payload, dict):
         for key in ('Message', 'message', 'Error', 'error'):
@@ -235,5 +342,5 @@ def _server_message(payload, response):
                 return str(payload[key])
     if isinstance(payload, list) and payload and isinstance(payload[0], dict) and payload[0].get('Message'):
         return str(payload[0]['Message'])
-    text = (response.text or '').strip()
+    text = (text or '').strip()
     return text[:200] if text and payload is None else None

@@ -11,6 +11,7 @@ from the next expected one (method, path, JSON body) and on any request beyond t
 
 from __future__ import annotations
 
+import io
 import json
 from unittest import mock
 from urllib.parse import urlsplit
@@ -95,6 +96,8 @@ class ScriptedAdapter(BaseAdapter):
         else:
             response._content = json.dumps(call.answer if call.answer is not None else {'Message': 'OK'}).encode()
             response.headers['Content-Type'] = 'application/json'
+        # The client streams every answer (stream=True), so the body must also be readable from raw.
+        response.raw = io.BytesIO(response._content)
         return response
 
     def close(self):
