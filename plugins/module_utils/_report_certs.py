@@ -66,6 +66,25 @@ def _expiry_state(days_left, warning_days):
     return "valid"
 
 
+def days_left(moment, now):
+    """Whole days from now to moment, rounded down: the count OUT-CERT-VALID puts in its evidence.
+
+    Rounding toward zero instead would make a certificate that expired 2.5 days ago read -2 in the
+    calendar and -3 in the evidence.
+    """
+    return int((moment - now).total_seconds() // 86400)
+
+
+def _measured_days(evidence, cert):
+    """The days_left a check recorded beside this certificate, if any: it was counted when the
+    certificate was seen, so the calendar repeats it instead of counting again on the report's clock."""
+    if not isinstance(evidence, dict):
+        return None
+    if evidence.get("certificate") is cert and isinstance(evidence.get("days_left"), int):
+        return evidence["days_left"]
+    return None
+
+
 def certificate_calendar(hosts, now, warning_days):
     """One entry per host x certificate (the same certificate seen by several rules is listed once)."""
     entries = {}
@@ -84,12 +103,13 @@ def _add_entry(entries, host, rule, row, cert, clock):
         return
     name = _certificate_name(cert)
     key = (host, name, cert.get("serial") or cert.get("serial_number"), moment)
+    measured = _measured_days(row.get("evidence"), cert)
     if key in entries:
         if rule not in entries[key]["rules"]:
             entries[key]["rules"].append(rule)
+        if measured is not None:
+            _set_days(entries[key], measured, warning_days)
         return
-    # Truncated toward zero: a certificate that expired 30 days ago reads "-30", not "-31".
-    days_left = int((moment - now).total_seconds() / 86400)
     entries[key] = {
         "host": host,
         "certificate": name,
@@ -97,7 +117,11 @@ def _add_entry(entries, host, rule, row, cert, clock):
         "address": row.get("address"),
         "not_after": moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "month": moment.astimezone(datetime.timezone.utc).strftime("%Y-%m"),
-        "days_left": days_left,
-        "state": _expiry_state(days_left, warning_days),
         "rules": [rule],
     }
+    _set_days(entries[key], days_left(moment, now) if measured is None else measured, warning_days)
+
+
+def _set_days(entry, days, warning_days):
+    entry["days_left"] = days
+    entry["state"] = _expiry_state(days, warning_days)

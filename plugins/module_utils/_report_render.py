@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 import traceback
 import xml.etree.ElementTree as ET
 
@@ -97,26 +98,35 @@ def render_junit(report):
 
 
 def render_terminal(report, width=100):
-    """A few lines for a console: the verdict, counts, and one line per cell that is not a pass."""
+    """A few lines for a console: the verdict, counts, and one entry per cell that is not a pass.
+
+    Long entries are wrapped, never cut: the expected and the seen value of a failed check are what a
+    reader acts on. Words (a value, a URI, a fingerprint) are never split across lines.
+    """
     meta, summary = report["metadata"], report["summary"]
     counts = "  ".join("%s %d" % (status, summary["status"][status]) for status in STATUSES)
     lines = ["%s: %s  (%d hosts, %d checks: %s)" % (
         meta["title"], summary["verdict"].upper(), len(report["hosts"]), summary["total"], counts)]
     for host in report["hosts"]:
         for message in host["errors"]:
-            lines.append("  ERROR %s: %s" % (host["name"], message.splitlines()[0] if message else ""))
+            lines.append("  ERROR %s: %s" % (host["name"], " ".join(message.split())))
         for cell in host["rules"]:
             if cell["status"] in ("fail", "warn"):
                 lines.append("  %-4s %s %s [%s]: %s" % (
                     cell["status"].upper(), host["name"], cell["rule"], cell["level"], cell.get("summary") or ""))
     for cert in report.get("certificates", []):
         if cert["state"] != "valid":
-            lines.append("  CERT %s %s: %s %s" % (cert["host"], cert["certificate"], cert["state"], cert["not_after"]))
-    return "".join(_clip(line, width) + "\n" for line in lines)
+            lines.append("  CERT %s %s: %s %s (%d days)" % (
+                cert["host"], cert["certificate"], cert["state"], cert["not_after"], cert["days_left"]))
+    return "".join(_wrap(line, width) for line in lines)
 
 
-def _clip(line, width):
-    return line if len(line) <= width else line[:width - 3] + "..."
+def _wrap(line, width):
+    wrapped = textwrap.wrap(line, width, initial_indent="", subsequent_indent=" " * 7, break_long_words=False,
+                            break_on_hyphens=False, drop_whitespace=True)
+    if line.startswith("  ") and wrapped:
+        wrapped[0] = "  " + wrapped[0].lstrip()
+    return "".join(part + "\n" for part in wrapped or [line])
 
 
 def _calendar_months(report):

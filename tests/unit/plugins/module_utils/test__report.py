@@ -152,6 +152,36 @@ def test_certificate_calendar_states_and_dedup():
     assert certs[1]["month"] == "2026-06"
 
 
+def test_calendar_days_left_agree_with_the_evidence():
+    # Expired 2.5 days before the report: OUT-CERT-VALID's evidence counts -3 (whole days, rounded down).
+    leaf = {"subject": "CN=expired", "not_after": (NOW - datetime.timedelta(days=2, hours=12)).isoformat()}
+    measured = row("OUT-CERT-VALID", "fail", evidence={"certificate": leaf, "days_left": -3})
+    chain = row("OUT-CERT-CHAIN", "pass", evidence={"chain": [dict(leaf)]})
+    certs = build_report({"h1": result([chain, measured])}, now=NOW)["certificates"]
+    assert [(c["days_left"], c["state"], c["rules"]) for c in certs] == [
+        (-3, "expired", ["OUT-CERT-VALID", "OUT-CERT-CHAIN"])]
+    # Without a count in the evidence the calendar rounds the same way, on the report's clock.
+    assert build_report({"h1": result([chain])}, now=NOW)["certificates"][0]["days_left"] == -3
+
+
+def test_calendar_repeats_the_checks_count_when_rendered_later():
+    # The check saw 9 days left; a report built from the saved results a day later still says 9,
+    # as the evidence it shows beside the calendar does.
+    leaf = {"subject": "CN=soon", "not_after": (NOW + datetime.timedelta(days=9, hours=1)).isoformat()}
+    results = {"h1": result([row("OUT-CERT-VALID", "warn", evidence={"certificate": leaf, "days_left": 9})])}
+    later = NOW + datetime.timedelta(days=1)
+    entry = build_report(results, now=later, expiry_warning_days=30)["certificates"][0]
+    assert (entry["days_left"], entry["state"]) == (9, "expiring")
+
+
+def test_days_left_matches_the_outbound_check():
+    from ansible_collections.ucops.expressway.plugins.module_utils._report_certs import days_left
+
+    for hours in (-61, -60, -1, 0, 1, 23, 24, 25, 9 * 24 + 1):
+        moment = NOW + datetime.timedelta(hours=hours)
+        assert days_left(moment, NOW) == int((moment - NOW).total_seconds() // 86400), hours
+
+
 @pytest.mark.parametrize("text, expected", [
     ("2026-01-02T03:04:05Z", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
     ("2026-01-02T05:04:05+02:00", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),

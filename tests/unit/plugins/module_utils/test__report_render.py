@@ -72,10 +72,30 @@ def test_terminal_summary_lists_what_is_not_passing():
     assert lines[0] == ("Webex B2B readiness: ERROR  (3 hosts, 5 checks: fail 2  warn 1  pass 1  skip 1)")
     assert "  FAIL sbc1.example.test OUT-TLS [must]: OUT-TLS is fail" in lines
     assert "  WARN sbc1.example.test OUT-CERT-VALID [must]: OUT-CERT-VALID is warn" in lines
-    assert "  ERROR crashed.example.test: boom" in lines
-    assert "  CERT sbc1.example.test CN=sbc1.example.test: expiring 2026-06-10T00:00:00Z" in lines
+    assert "  ERROR crashed.example.test: boom second line" in lines
+    assert "  CERT sbc1.example.test CN=sbc1.example.test: expiring 2026-06-10T00:00:00Z (8 days)" in lines
     assert not any("OUT-URI [must]" in line and "sbc1" in line for line in lines)
-    assert all(len(line) <= 40 for line in render_terminal(report(), width=40).splitlines())
+
+
+def test_terminal_summary_wraps_and_never_cuts_a_value():
+    expected = "'callservice.ciscospark.com'"
+    summary = "zone Webex-B2B: tls_verify_subject_name is 'sip.example.test', expected %s" % expected
+    fleet_ = {"expe-nyc": [{"results": [dict(row("EXP-ZONE", "fail"), summary=summary, subject="127.0.0.1")]}]}
+    text = render_terminal(build_report(fleet_, now=NOW), width=60)
+    lines = text.splitlines()
+    assert all(len(line) <= 60 for line in lines), lines
+    assert "..." not in text and expected in text and "'sip.example.test'," in text
+    # Continuation lines are indented under the entry, and joined back they are the whole summary.
+    entry = lines[next(index for index, line in enumerate(lines) if line.startswith("  FAIL")):]
+    assert entry[0].startswith("  FAIL expe-nyc EXP-ZONE [must]:")
+    assert all(line.startswith("       ") for line in entry[1:])
+    assert " ".join(line.strip() for line in entry).endswith(summary)
+    # The entry names the inventory host, not the address the check connected to.
+    assert "127.0.0.1" not in text
+    # A word longer than the width stays whole on a line of its own.
+    long_value = "x" * 80
+    fleet_["expe-nyc"][0]["results"][0]["summary"] = "seen %s" % long_value
+    assert "       %s" % long_value in render_terminal(build_report(fleet_, now=NOW), width=60).splitlines()
 
 
 def test_html_is_self_contained_and_escaped():
