@@ -31,6 +31,10 @@ else:
 
 FORMATS = ("json", "junit", "html")
 FILE_NAMES = {"json": "webex-report.json", "junit": "webex-report.junit.xml", "html": "webex-report.html"}
+# Matrix column groups, by rule ID prefix: which way a call goes, or the Expressway's own configuration.
+COLUMN_GROUPS = (("OUT-", "outbound", "Outbound: Webex calls the SBC"),
+                 ("IN-", "inbound", "Inbound: the SBC calls Webex"),
+                 ("EXP-", "expressway", "Expressway configuration"))
 # JUnit consumers (Jenkins, GitLab) split classname on dots into package and class: keep the host one class.
 JUNIT_PACKAGE = "webex_b2b"
 
@@ -136,6 +140,19 @@ def _calendar_months(report):
     return sorted(months.items())
 
 
+def column_groups(rules):
+    """Runs of neighbouring matrix columns of one group: [{key, label, span, first}] in column order."""
+    groups = []
+    for rule in rules:
+        key, label = next(((key, label) for prefix, key, label in COLUMN_GROUPS if rule["id"].startswith(prefix)),
+                          ("other", "Other"))
+        if groups and groups[-1]["key"] == key:
+            groups[-1]["span"] += 1
+        else:
+            groups.append({"key": key, "label": label, "span": 1, "first": rule["id"]})
+    return groups
+
+
 def render_html(report):
     """The self-contained HTML page (no external assets, so it works opened from a file)."""
     if not HAS_JINJA2:
@@ -143,7 +160,9 @@ def render_html(report):
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string(HTML_TEMPLATE)
     cells = dict(((host["name"], cell["rule"]), cell) for host in report["hosts"] for cell in host["rules"])
+    groups = column_groups(report["rules"])
     return template.render(report=report, cells=cells, statuses=STATUSES, months=_calendar_months(report),
+                           groups=groups, group_starts=set(group["first"] for group in groups),
                            pretty=lambda value: json.dumps(value, indent=2, sort_keys=True, default=str))
 
 

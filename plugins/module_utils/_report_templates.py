@@ -23,7 +23,7 @@ HTML_TEMPLATE = """<!DOCTYPE html>
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1d2329; background: #fff; }
 h1 { margin: 0 0 .3rem 0; font-size: 1.5rem; }
 .meta { color: #555; font-size: .85rem; margin-bottom: 1rem; }
-.meta span { margin-right: 1.2rem; }
+.meta span { margin-right: 1.2rem; overflow-wrap: anywhere; }
 .verdict { padding: .1rem .5rem; border-radius: .3rem; color: #fff; }
 .status-pass { background: #2e8540; color: #fff; }
 .status-fail { background: #c62828; color: #fff; }
@@ -37,25 +37,37 @@ h1 { margin: 0 0 .3rem 0; font-size: 1.5rem; }
 .filters button[aria-pressed="true"] { background: #1d2329; color: #fff; }
 .filters .count { font-weight: bold; margin-left: .3rem; }
 .layout { display: flex; gap: 1.5rem; align-items: flex-start; flex-wrap: wrap; }
-table.matrix { border-collapse: collapse; font-size: .85rem; }
-table.matrix th, table.matrix td { border: 1px solid #fff; padding: .3rem .45rem; text-align: center; }
-table.matrix thead th { background: #eef0f2; writing-mode: vertical-rl; transform: rotate(180deg);
-  white-space: nowrap; font-weight: 600; }
-table.matrix th.host { text-align: left; background: #eef0f2; white-space: nowrap; }
-td.cell { cursor: pointer; min-width: 2.6rem; font-weight: 600; font-size: .75rem; }
+.layout > * { min-width: 0; }
+/* The matrix takes the page width and shares it between the rule columns (fixed layout), so a laptop
+   screen shows every column of the catalogue without scrolling sideways; the wrapper scrolls only if a
+   catalogue ever outgrows that. */
+.matrix-wrap { width: 100%; overflow-x: auto; }
+table.matrix { border-collapse: collapse; font-size: .8rem; table-layout: fixed; width: 100%; }
+table.matrix col.hostcol { width: 10rem; }
+table.matrix th, table.matrix td { border: 1px solid #fff; padding: .25rem .1rem; text-align: center;
+  overflow: hidden; text-overflow: clip; }
+table.matrix thead tr.rules th { background: #eef0f2; writing-mode: vertical-rl; transform: rotate(180deg);
+  white-space: nowrap; font-weight: 600; font-size: .75rem; }
+table.matrix thead tr.groups th { background: #dde2e6; font-size: .8rem; font-weight: 600; }
+table.matrix .group-start, table.matrix td[data-group-start] { border-left: 3px solid #1d2329; }
+table.matrix th.host { text-align: left; background: #eef0f2; white-space: nowrap; overflow: hidden;
+  text-overflow: ellipsis; padding-left: .4rem; }
+td.cell { cursor: pointer; font-weight: 600; font-size: .65rem; }
 td.cell.status-none { cursor: default; }
 td.cell.dim { opacity: .15; }
 td.cell.selected { outline: 3px solid #1d2329; outline-offset: -3px; }
-#detail-panel { flex: 1; min-width: 22rem; max-width: 48rem; border: 1px solid #dde; border-radius: .4rem;
+#detail-panel { flex: 1 1 22rem; max-width: 60rem; border: 1px solid #dde; border-radius: .4rem;
   padding: .8rem 1rem; background: #fafbfc; }
 .detail { display: none; }
 .detail.shown { display: block; }
 .remedy { border-left: 4px solid #c62828; background: #fff3f3; padding: .5rem .7rem; white-space: pre-wrap; }
 .remedy.none { border-color: #2e8540; background: #f1f8f2; }
-pre { background: #fff; border: 1px solid #e2e4e6; padding: .5rem; overflow-x: auto; font-size: .75rem; }
-table.checks { border-collapse: collapse; width: 100%; font-size: .8rem; }
+/* Evidence wraps (a long fingerprint or URI would otherwise widen the panel past the screen). */
+pre { background: #fff; border: 1px solid #e2e4e6; padding: .5rem; font-size: .75rem; white-space: pre-wrap;
+  overflow-wrap: anywhere; }
+table.checks { border-collapse: collapse; width: 100%; font-size: .8rem; table-layout: fixed; }
 table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .25rem; text-align: left;
-  vertical-align: top; }
+  vertical-align: top; overflow-wrap: anywhere; }
 .calendar { display: flex; flex-wrap: wrap; gap: .8rem; }
 .month { border: 1px solid #dde; border-radius: .4rem; padding: .5rem .8rem; min-width: 14rem; }
 .month h3 { margin: 0 0 .4rem 0; font-size: .95rem; }
@@ -98,29 +110,40 @@ table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .2
 {% endif %}
 
 <div class="layout">
+<div class="matrix-wrap" id="matrix-wrap">
 <table class="matrix" id="matrix">
-<thead><tr><th class="host">host</th>
-{% for rule in report.rules %}<th scope="col" title="{{ rule.level }}">{{ rule.id }}</th>{% endfor %}
+<colgroup><col class="hostcol">{% for rule in report.rules %}<col>{% endfor %}</colgroup>
+<thead>
+<tr class="groups"><th class="host" scope="col" rowspan="2">host</th>
+{% for group in groups %}<th scope="colgroup" colspan="{{ group.span }}" class="group-start"
+ data-group="{{ group.key }}" title="{{ group.label }}">{{ group.label }}</th>{% endfor %}
+</tr>
+<tr class="rules">
+{% for rule in report.rules %}<th scope="col" title="{{ rule.id }} ({{ rule.level }})"
+{%- if rule.id in group_starts %} class="group-start"{% endif %}>{{ rule.id }}</th>{% endfor %}
 </tr></thead>
 <tbody>
 {% for host in report.hosts %}
 {% set hostloop = loop %}
 <tr class="host-row" data-host="{{ host.name }}">
-<th class="host" scope="row">{{ host.name }}</th>
+<th class="host" scope="row" title="{{ host.name }}">{{ host.name }}</th>
 {% for rule in report.rules %}
 {% set cell = cells.get((host.name, rule.id)) %}
 {% if cell %}
 <td class="cell status-{{ cell.status }}" data-status="{{ cell.status }}" data-host="{{ host.name }}"
  data-rule="{{ rule.id }}" data-detail="detail-{{ hostloop.index }}-{{ loop.index }}" tabindex="0"
- title="{{ host.name }} {{ rule.id }}: {{ cell.status }}">{{ cell.status | upper }}</td>
+ title="{{ host.name }} {{ rule.id }}: {{ cell.status }}"
+{%- if rule.id in group_starts %} data-group-start="1"{% endif %}>{{ cell.status | upper }}</td>
 {% else %}
-<td class="cell status-none" data-status="none" title="not checked">&ndash;</td>
+<td class="cell status-none" data-status="none" title="not checked"
+{%- if rule.id in group_starts %} data-group-start="1"{% endif %}>&ndash;</td>
 {% endif %}
 {% endfor %}
 </tr>
 {% endfor %}
 </tbody>
 </table>
+</div>
 
 <aside id="detail-panel" aria-live="polite">
 <p id="detail-hint">Select a cell to see what was seen and how to fix it.</p>

@@ -147,3 +147,14 @@ def test_cli_exit_codes(tmp_path, capsys):
     (tmp_path / "bad.json").write_text(json.dumps({"h": [{"results": [{"rule": "OUT-URI", "status": "?"}]}]}))
     assert _report_cli.main([str(tmp_path / "bad.json"), "--results"]) == 2
     assert "status '?'" in capsys.readouterr().err
+
+
+def test_matrix_columns_are_grouped_by_direction():
+    from ansible_collections.ucops.expressway.plugins.module_utils._report_render import column_groups
+
+    rules = [{"id": rule} for rule in ("OUT-URI", "OUT-TLS", "IN-DNS", "EXP-ZONE", "EXP-FW", "X-NEW")]
+    assert [(g["key"], g["span"], g["first"]) for g in column_groups(rules)] == [
+        ("outbound", 2, "OUT-URI"), ("inbound", 1, "IN-DNS"), ("expressway", 2, "EXP-ZONE"), ("other", 1, "X-NEW")]
+    page = render_html(report())
+    assert re.findall(r'<th scope="colgroup" colspan="(\d+)" class="group-start"\s+data-group="(\w+)"', page) == [
+        ("4", "outbound")]
