@@ -161,7 +161,8 @@ class _Retries:
         if event == NOT_SENT and self.not_sent >= CONNECT_RETRIES:
             return None
         seconds = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** self.done) if asked is None else asked
-        limit = min(RETRY_AFTER_MAX, self.timeout, WAIT_BUDGET - self.waited)
+        # Our own backoff is small and bounded; a Retry-After may ask for anything, so it gets the caps.
+        limit = min(RETRY_AFTER_MAX, self.timeout, WAIT_BUDGET - self.waited) if asked is not None else BACKOFF_CAP
         if seconds > limit:
             self.refusal = (f'the server asked to retry after {seconds:g} s; this client waits at most '
                             f'{limit:g} s more')

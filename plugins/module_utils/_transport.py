@@ -69,13 +69,13 @@ def validate_connection(host, port, username, password, validate_certs, ca_path,
 def url_host(host):
     """The host as it goes into the URL: IPv6 in brackets. A URL or host:port given by mistake is refused."""
     value = (host or '').strip()
-    if value.startswith('[') and value.endswith(']'):
-        value = value[1:-1]
+    bracketed = value.startswith('[') and value.endswith(']')
     try:
-        address = ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value[1:-1] if bracketed else value)
     except ValueError:
         address = None
-    if address is not None:
+    if address is not None and (address.version == 6 or not bracketed):
+        value = value[1:-1] if bracketed else value
         return f'[{value.replace("%", "%25")}]' if address.version == 6 else value
     if value and all(_LABEL.match(label) for label in value.rstrip('.').split('.')):
         return value

@@ -129,6 +129,13 @@ def test_get_retries_5xx_and_429_with_exponential_backoff(client_for):
     adapter.assert_done()
 
 
+def test_a_short_timeout_does_not_shorten_the_backoff(client_for):
+    client, adapter, delays = client_for([Call('GET', '/x', raises=reset())] * 3 + [Call('GET', '/x', answer=[])],
+                                         timeout=1)
+    assert client.get('/x') == []
+    assert delays == [0.5, 1.0, 2.0]
+
+
 def test_retries_are_bounded(client_for):
     client, adapter, delays = client_for([Call('GET', '/x', status=500)] * 4)
     with pytest.raises(ApiError) as exc:
