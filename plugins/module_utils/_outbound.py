@@ -19,7 +19,8 @@ from ansible_collections.ucops.expressway.plugins.module_utils._dns import Resol
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 
-ADDRESS_RULES = ('OUT-TLS', 'OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN', 'OUT-CERT-TRUST', 'OUT-PTR')
+CERT_RULES = ('OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN', 'OUT-CERT-TRUST')
+ADDRESS_RULES = ('OUT-TLS',) + CERT_RULES + ('OUT-SIP', 'OUT-PTR')
 MIN_VERSION = 'X8.5.3'
 
 Plan = collections.namedtuple('Plan', 'subject rows probes')
@@ -31,12 +32,20 @@ def _stop(subject, rows, rule_ids, reason, **where):
     return Plan(subject, rows + _checks.skip_rows(subject, rule_ids, reason, **where), [])
 
 
+def _explicit_port(uri, what):
+    """(status, summary) of a URI that names its port: Webex reaches an SBC on 5061 only."""
+    if uri.port == _sip.SIPS_PORT:
+        return 'pass', '%s on port %d, used directly without SRV (RFC 3263)' % (what, uri.port)
+    return 'fail', ('%s with explicit port %d: Webex reaches only a _sips._tcp SRV domain or an SBC on port %d '
+                    '(the host is still checked on %d)' % (what, uri.port, _sip.SIPS_PORT, uri.port))
+
+
 def _targets(ctx, subject, uri):
     """(rows, [(target, port)]) from SRV, an explicit port, or the A fallback on 5061 (RFC 3263)."""
     if uri.explicit_port:
-        summary = 'explicit port %d: the host is used directly, without SRV (RFC 3263)' % uri.port
-        return [make_row(subject, 'OUT-HOST', 'pass', summary, {'host': uri.host}, target=uri.host, port=uri.port)], \
-            [(uri.host, uri.port)]
+        status, summary = _explicit_port(uri, uri.host)
+        return [make_row(subject, 'OUT-HOST', status, summary, {'host': uri.host, 'port': uri.port},
+                         target=uri.host, port=uri.port)], [(uri.host, uri.port)]
     answer, srv = ctx.dns.srv(uri.host)
     evidence = {'query': answer.name, 'rcode': answer.rcode, 'resolver': ctx.dns.describe(),
                 'srv': [dict(srv_rr._asdict()) for srv_rr in srv]}
@@ -95,13 +104,15 @@ def plan_destination(ctx, text):
         return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'not checked: the URI is invalid')
     rows = [make_row(subject, 'OUT-URI', 'pass', 'valid SIPS URI', dict(uri._asdict()))]
     if uri.is_ipv4:
-        rows.append(make_row(subject, 'OUT-HOST', 'pass', 'IPv4 literal %s on port %d' % (uri.host, uri.port),
-                             {'host': uri.host}, target=uri.host, address=uri.host, port=uri.port))
+        status, summary = _explicit_port(uri, 'IPv4 literal %s' % uri.host) if uri.explicit_port else \
+            ('pass', 'IPv4 literal %s on port %d' % (uri.host, uri.port))
+        rows.append(make_row(subject, 'OUT-HOST', status, summary, {'host': uri.host, 'port': uri.port},
+                             target=uri.host, address=uri.host, port=uri.port))
         rows.append(make_row(subject, 'OUT-A', 'skip', 'IPv4 literal: no name to resolve', target=uri.host))
         return Plan(subject, rows, [Probe(subject, uri, uri.host, uri.host, uri.port, True)])
     try:
         host_rows, targets = _targets(ctx, subject, uri)
-        if host_rows[-1]['status'] == 'fail' and not targets:
+        if not targets:
             return _stop(subject, rows + host_rows, ('OUT-A',) + ADDRESS_RULES, 'no SIPS target to check')
         target_rows, probes = _resolve_targets(ctx, subject, uri, targets)
     except ResolverUnreachable as err:
@@ -127,31 +138,47 @@ def _ptr_row(ctx, probe, where):
     return make_row(probe.subject, 'OUT-PTR', status, summary, evidence, **where)
 
 
+def sip_row(ctx, subject, sip, where):
+    """OUT-SIP from the OPTIONS answer the TLS probe read (None when no OPTIONS was sent)."""
+    if sip is None:
+        reason = 'sip_options_probe is off' if not ctx.sip_probe else 'no SIP OPTIONS was sent'
+        return make_row(subject, 'OUT-SIP', 'skip', reason, **where)
+    if sip.get('answered'):
+        summary = 'OPTIONS answered: %s' % sip['status_line']
+        if sip.get('server'):
+            summary += ' (%s)' % sip['server']
+        return make_row(subject, 'OUT-SIP', 'pass', summary, sip, **where)
+    return make_row(subject, 'OUT-SIP', 'warn', 'TLS came up but SIP OPTIONS got no SIP response: %s' % (
+        sip.get('error') or 'nothing seen'), sip, **where)
+
+
+def _cert_rows(ctx, probe, result, where):
+    try:
+        certs = _checks.parse_chain(result.chain)
+    except CertificateError as err:
+        return [make_row(probe.subject, rule_id, 'fail', str(err), **where) for rule_id in CERT_RULES]
+    if not certs:
+        return [make_row(probe.subject, rule_id, 'fail', 'the server presented no certificate', **where)
+                for rule_id in CERT_RULES]
+    judged = _checks.judge_certs(ctx, certs, probe.target, probe.is_ipv4)
+    return [make_row(probe.subject, 'OUT-' + rule, *verdict, **where) for rule, verdict in judged.items()]
+
+
 def check_address(ctx, probe):
-    """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-PTR; (rows, sip evidence)."""
+    """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-SIP, OUT-PTR; (rows, sip evidence)."""
     where = dict(target=probe.target, address=probe.address, port=probe.port)
     subject = probe.subject
     try:
         result = _checks.probe_tls(ctx, probe.address, probe.port, probe.target, probe.uri.uri)
     except _tls.TlsProbeError as err:
         rows = [make_row(subject, 'OUT-TLS', 'fail', str(err), {'error': err.kind}, **where)]
-        rows += _checks.skip_rows(subject, ADDRESS_RULES[1:5], 'no TLS connection: %s' % err.kind, **where)
+        rows += _checks.skip_rows(subject, CERT_RULES + ('OUT-SIP',), 'no TLS connection: %s' % err.kind, **where)
         return rows + [_ptr_row(ctx, probe, where)], None
     status, summary = _tls.grade(result.version, result.tls12)
     rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result),
                      _checks.tls_evidence(result), **where)]
-    try:
-        certs = _checks.parse_chain(result.chain)
-    except CertificateError as err:
-        return rows + [make_row(subject, rule_id, 'fail', str(err), **where) for rule_id in ADDRESS_RULES[1:5]] + \
-            [_ptr_row(ctx, probe, where)], result.sip
-    if not certs:
-        rows += [make_row(subject, rule_id, 'fail', 'the server presented no certificate', **where)
-                 for rule_id in ADDRESS_RULES[1:5]]
-    else:
-        judged = _checks.judge_certs(ctx, certs, probe.target, probe.is_ipv4)
-        rows += [make_row(subject, 'OUT-' + rule, *verdict, **where) for rule, verdict in judged.items()]
-    return rows + [_ptr_row(ctx, probe, where)], result.sip
+    rows += _cert_rows(ctx, probe, result, where)
+    return rows + [sip_row(ctx, subject, result.sip, where), _ptr_row(ctx, probe, where)], result.sip
 
 
 def _version_row(ctx, subject, versions, sips):

@@ -34,11 +34,14 @@ _RULES = (
          'The URI as given and the parsed user, host and port.',
          'Give the destination as sips:user@host, where host is the SBC domain, FQDN or IPv4 address.'),
     Rule('OUT-HOST', 'A', 'must',
-         'The host part has a _sips._tcp SRV record, or is the FQDN or IPv4 address of an SBC on TCP 5061.',
+         'The host part has a _sips._tcp SRV record, or is the FQDN or IPv4 address of an SBC on TCP 5061; '
+         'a URI naming another port explicitly does not pass.',
          _B2B,
          'Looks up _sips._tcp.<host>. With SRV records the targets are ordered by priority, then weight '
          '(RFC 2782). Without SRV the host itself is used on port 5061 when it has an A record. An IPv4 '
-         'literal is used as is. A resolver that does not answer gives skip, never pass.',
+         'literal is used as is. A URI with an explicit port other than 5061 fails (Webex reaches only an '
+         'SRV domain or an SBC on 5061); the host is still probed on that port for the other rules. A '
+         'resolver that does not answer gives skip, never pass.',
          'The SRV records in order, or the fallback used, and the resolver asked.',
          'Publish _sips._tcp.<domain> SRV records pointing at the SBC FQDNs on port 5061, or dial the SBC '
          'FQDN directly with its SIPS service on TCP 5061.'),
@@ -56,7 +59,7 @@ _RULES = (
          'cipher. TLS 1.2 passes; TLS 1.1 warns; lower versions fail. When TLS 1.3 is negotiated, a second '
          'handshake capped at TLS 1.2 must succeed: a server that accepts only TLS 1.3 fails, because '
          'Webex documents TLS 1.2 (and 1.1) for this leg. Refused, timed-out and never-answered '
-         'handshakes fail. The optional SIP OPTIONS probe result is recorded but does not change the status.',
+         'handshakes fail. The SIP OPTIONS answer is shown here and graded by OUT-SIP.',
          'Negotiated version and cipher, whether TLS 1.2 was accepted, the SIP status line and '
          'Server/User-Agent header, or the connection error.',
          'Make the SBC SIP service listen for TLS on the advertised port and enable TLS 1.2; open TCP 5061 '
@@ -94,13 +97,28 @@ _RULES = (
          'The subjects of the chain as sent, in order, and what is missing.',
          'Load the intermediate and root CA certificates on the SBC so the whole chain is sent.'),
     Rule('OUT-CERT-TRUST', 'A', 'should',
-         'The chain ends at a root CA Webex trusts (Mozilla store by default; a custom bundle may replace it).',
+         'The chain ends at a root CA Webex trusts (Mozilla store by default; a custom bundle may replace it) '
+         'and validates the way a TLS client validates it.',
          _B2B,
-         'Builds a path from the leaf through the certificates sent and the bundle, verifying every '
-         'signature, to a root whose SHA-256 is in ca_bundle (never by name). Roots Webex documents are '
-         'tagged documented; legacy or removed roots Webex may reject warn.',
-         'The path subjects, the root SHA-256, the bundle used and the Webex tag of the root.',
-         'Use a certificate from a public CA on the Webex supported list.'),
+         'Validates the path from the leaf through the certificates sent to a root in ca_bundle with the '
+         'cryptography x509 verifier (RFC 5280, web PKI profile): every certificate in its validity period, '
+         'issuers with CA:TRUE within their path length, key usage and name constraints, no SHA-1 or weaker '
+         'signature, RSA keys from 2048 and EC keys from 256 bits, serverAuth when the leaf has an EKU. The '
+         'root is matched by SHA-256, never by name. The name is left to OUT-CERT-NAME. Roots Webex documents '
+         'are tagged documented; legacy or removed roots Webex may reject warn.',
+         'The path subjects, the root SHA-256, the bundle used, the Webex tag of the root, and the '
+         "verifier's reason with each problem found when the chain is rejected.",
+         'Use a certificate from a public CA on the Webex supported list, issued with SHA-256 or better and '
+         'an RSA key of at least 2048 bits (or EC P-256), and load the current intermediates.'),
+    Rule('OUT-SIP', 'A', 'should',
+         'A SIP OPTIONS request sent over the TLS connection gets a SIP response (any final status).',
+         _B2B,
+         'Sends one OPTIONS over every TLS connection OUT-TLS made and reads the answer for up to timeout '
+         'seconds. Any SIP status line passes; silence, a close or an answer that is not SIP warns. Skips '
+         'when sip_options_probe is off or no TLS connection came up.',
+         'The status line and Server/User-Agent header, or what was seen instead.',
+         'Make the SIP service (not only a TLS terminator) answer on the SIPS port, and check that the '
+         'Webex source addresses are allowed to send it requests.'),
     Rule('OUT-PTR', 'A', 'should',
          'The SBC IPv4 address has a PTR record naming the SBC FQDN, and that name resolves back to it.',
          _B2B,
@@ -123,9 +141,16 @@ _RULES = (
          'negotiates TLS 1.1 or 1.2.',
          _B2B,
          'Resolves the SRV record of the called host, the A records of its targets, and connects to each '
-         'address with TLS, graded as OUT-TLS.',
-         'SRV records, addresses, negotiated version and cipher per address.',
-         'Fix DNS on the SBC and allow TCP 5061/5062 outbound to the Webex addresses.'),
+         'address with TLS, graded as OUT-TLS. The certificate Webex presents is judged as the SBC judges '
+         "it: path validation to the Expressway's trusted CA list (webex_trusted_cas), or, without it, to "
+         'ca_bundle with the root looked up in the pinned list of roots Webex documents (a root the list does '
+         'not name, or a legacy one, warns: a Webex CA change); and, when tls_verify_subject_name is given, '
+         'the name the zone verifies.',
+         'SRV records, addresses, negotiated version and cipher per address, and the Webex certificate '
+         'verdict with its path and root.',
+         'Fix DNS on the SBC and allow TCP 5061/5062 outbound to the Webex addresses; when the Webex '
+         "certificate is rejected, load the root it chains to into the SBC's trusted CA list and set the "
+         "zone's TLS verify subject name to a name the certificate carries."),
     Rule('IN-CONTACT', 'B', 'must',
          'An FQDN the SBC puts in its Contact header has an A record resolving to IPv4.', _B2B,
          'Resolves the A record of contact_fqdn; skips when none is given.',
@@ -149,6 +174,12 @@ _RULES = (
          'The EKUs seen and the note about renewals.',
          'Request a certificate with both clientAuth and serverAuth EKU, or on Expressway X15.5 and later '
          'load a clientAuth certificate into the client certificate store.'),
+    Rule('IN-CERT-VALID', 'B', 'should',
+         'The SBC client certificate is within its validity period; warn ahead of expiry.', _B2B,
+         'Compares the client_cert leaf not_before and not_after with the current time, as OUT-CERT-VALID; '
+         'warns when it expires within expiry_warning_days. Must when mutual TLS is checked.',
+         'Subject, issuer, not_before, not_after, days left, SHA-256 fingerprint.',
+         'Renew the SBC certificate (with clientAuth and serverAuth) and load it with its chain.'),
     Rule('IN-CERT-NAME', 'B', 'should',
          'The SBC certificate carries the SBC FQDN in CN or SAN dNSName.', _B2B,
          'Matches sbc_fqdn against the client_cert leaf, as OUT-CERT-NAME. Must when mutual TLS is checked.',
@@ -161,7 +192,8 @@ _RULES = (
          'Put the leaf followed by every intermediate and the root in the SBC certificate chain.'),
     Rule('IN-CERT-TRUST', 'B', 'should',
          'The SBC certificate is signed by a public root CA that Webex trusts.', _B2B,
-         'Builds the path of client_cert to ca_bundle as OUT-CERT-TRUST. Must when mutual TLS is checked.',
+         'Validates the path of client_cert to ca_bundle as OUT-CERT-TRUST (the EKU is left to IN-CERT-EKU). '
+         'Must when mutual TLS is checked.',
          'The path, root SHA-256 and Webex tag.',
          'Use a certificate from a public CA on the Webex supported list.'),
     Rule('IN-PTR', 'B', 'should',
@@ -203,6 +235,17 @@ _RULES = (
          'The Expressway firewall rules admit the Webex signalling and media ranges, and nothing broader.',
          _TAC, 'Reads the firewall rules from the Expressway API.', 'The rules that differ.',
          'Admit TCP 5061-5062 and the Webex media range; remove broader rules.'),
+    Rule('EXP-CERT', 'C', 'should',
+         "The Expressway-E's server certificate on its SIP TLS port is valid, names its FQDN, chains to a "
+         'public root and carries clientAuth and serverAuth.', _FN,
+         'Connects to sip_tls.host on sip_tls.port (5061) and reads the certificate the Expressway-E presents '
+         '(no private key needed), then judges validity (warn ahead of expiry), the name (sip_tls.server_name), '
+         'path validation to sip_tls.ca_bundle and the EKUs. Always states the forecast: a renewal from a '
+         'public CA after the clientAuth sunset loses clientAuth, and whether the version read from the API '
+         'offers the X15.5 client certificate store. Without sip_tls there is no EXP-CERT row.',
+         'The certificate, the chain verdict, the EKUs, the version and the forecast.',
+         'Renew the certificate with the Expressway FQDN in SAN and both EKUs; from X15.5 load a clientAuth '
+         'certificate into the client certificate store before a public CA renewal drops clientAuth.'),
 )
 
 RULES = collections.OrderedDict((rule.id, rule) for rule in _RULES)

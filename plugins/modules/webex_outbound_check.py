@@ -12,10 +12,11 @@ version_added: 0.1.0
 description:
   - Checks every destination SIPS URI against the rules for calls from the Webex cloud to an SBC
     (OUT-URI, OUT-HOST, OUT-A, OUT-TLS, OUT-CERT-VALID, OUT-CERT-NAME, OUT-CERT-CHAIN, OUT-CERT-TRUST,
-    OUT-PTR, OUT-VERSION), from the network, the way the cloud resolves and connects.
+    OUT-SIP, OUT-PTR, OUT-VERSION), from the network, the way the cloud resolves and connects.
   - Resolves C(_sips._tcp.<host>) SRV records in RFC 2782 order, or the host's A record on port 5061,
     connects with TLS to every address with SNI set to the target name, captures the whole certificate
-    chain the server sends, and checks PTR records with forward confirmation.
+    chain the server sends, validates it the way a TLS client does (OUT-CERT-TRUST), sends one SIP OPTIONS
+    over the connection (OUT-SIP), and checks PTR records with forward confirmation.
   - Never changes anything. Destinations and addresses are checked concurrently.
   - See C(docs/rules.md) for what each rule checks and how to fix it.
 author:
@@ -27,7 +28,9 @@ options:
   destinations:
     description:
       - The SIPS URIs the Webex cloud would call, like V(sips:alice@example.com) or V(sips:bob@192.0.2.10).
-      - An explicit port in the URI is used as is, without an SRV lookup (RFC 3263).
+      - An explicit port in the URI is used as is, without an SRV lookup (RFC 3263). Any port but 5061
+        fails OUT-HOST, because Webex reaches only an SRV domain or an SBC on 5061; the other rules are
+        still checked on that port.
     type: list
     elements: str
     required: true
@@ -42,6 +45,8 @@ options:
     default: {}
 notes:
   - A server that only accepts TLS 1.3 fails OUT-TLS, because the rule asks that TLS 1.2 can be negotiated.
+  - A server that completes TLS but does not answer the SIP OPTIONS request warns OUT-SIP;
+    with O(sip_options_probe=false) OUT-SIP is V(skip).
 '''
 
 EXAMPLES = r'''

@@ -146,3 +146,64 @@ def test_mutual_tls_rejects(webex_peers, client):
         with tls_client(webex_peers.address(40), 5062, webex_peers.edge_fqdn, cafile=webex_peers.pki.ca_bundle,
                         cert=leaf and leaf.chain_file, key=leaf and leaf.key_file) as tls:
             sip_options(tls, webex_peers.edge_fqdn)
+
+
+@pytest.mark.parametrize("name", ["expired_intermediate", "non_ca_issuer", "sha1", "rsa1024", "client_eku_only"])
+def test_rejected_chains_are_sent_whole_and_refused_by_a_verifying_client(webex_peers, name):
+    """The server sends leaf, issuer and root, and OpenSSL's own verifier refuses the chain."""
+    scenario = webex_peers.scenarios[name]
+    chain = presented_chain(webex_peers.address(scenario.index), 5061, scenario.fqdn)
+    assert chain[0] == scenario.leaf.cert and len(chain) == 3
+    out = subprocess.run(["openssl", "s_client", "-connect", f"{webex_peers.address(scenario.index)}:5061",
+                          "-servername", scenario.fqdn, "-CAfile", str(webex_peers.pki.ca_bundle),
+                          "-verify_return_error", "-purpose", "sslserver"],
+                         input="", capture_output=True, text=True, timeout=10, check=False)
+    assert "Verify return code: 0 (ok)" not in out.stdout, out.stdout[-2000:]
+
+
+def test_weak_fixtures_are_what_they_claim(webex_peers):
+    sha1 = webex_peers.scenarios["sha1"].leaf.cert
+    assert sha1.signature_hash_algorithm.name == "sha1"
+    assert webex_peers.scenarios["rsa1024"].leaf.cert.public_key().key_size == 1024
+    expired_ca = webex_peers.pki.expired_intermediate.cert
+    assert expired_ca.not_valid_after_utc < now()
+    basic = webex_peers.pki.non_ca.cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    assert basic.ca is False
+    cn_only = webex_peers.scenarios["cn_only"].leaf.cert
+    with pytest.raises(x509.ExtensionNotFound):
+        cn_only.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+
+
+def test_tls_without_sip_completes_tls_and_never_answers(webex_peers):
+    scenario = webex_peers.scenarios["tls_without_sip"]
+    with tls_client(webex_peers.address(scenario.index), 5061, scenario.fqdn,
+                    cafile=webex_peers.pki.ca_bundle) as tls:
+        with pytest.raises((socket.timeout, TimeoutError)):
+            sip_options(tls, scenario.fqdn, timeout=1)
+
+
+def test_port_5080_serves_the_same_sbc(webex_peers):
+    scenario = webex_peers.scenarios["port_5080"]
+    with tls_client(webex_peers.address(scenario.index), 5080, scenario.fqdn,
+                    cafile=webex_peers.pki.ca_bundle) as tls:
+        assert sip_options(tls, scenario.fqdn) == "SIP/2.0 200 OK"
+
+
+def test_webex_edge_after_a_ca_change_chains_to_the_outside_root(webex_peers):
+    chain = presented_chain(webex_peers.address(45), 5061, "edge.newca.example.test")
+    assert chain[-1] == webex_peers.pki.outside_root.cert
+
+
+@pytest.mark.parametrize("client", ["expired"])
+def test_mutual_tls_rejects_an_expired_client_certificate(webex_peers, client):
+    leaf = webex_peers.client[client]
+    with pytest.raises((ssl.SSLError, ConnectionError)):
+        with tls_client(webex_peers.address(40), 5062, webex_peers.edge_fqdn, cafile=webex_peers.pki.ca_bundle,
+                        cert=leaf.chain_file, key=leaf.key_file) as tls:
+            sip_options(tls, webex_peers.edge_fqdn)
+
+
+def test_expressway_e_stand_ins_present_their_certificates(webex_peers):
+    for scenario in webex_peers.expressway_e.values():
+        chain = presented_chain(webex_peers.address(scenario.index), 5061, scenario.fqdn)
+        assert chain[0] == scenario.leaf.cert

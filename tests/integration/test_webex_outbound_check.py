@@ -14,13 +14,13 @@ from support.check_results import expect, explain, rows, rule_status, run_module
 
 MODULE = "ucops.expressway.webex_outbound_check"
 OUT_RULES = ("OUT-URI", "OUT-HOST", "OUT-A", "OUT-TLS", "OUT-CERT-VALID", "OUT-CERT-NAME", "OUT-CERT-CHAIN",
-             "OUT-CERT-TRUST", "OUT-PTR")
+             "OUT-CERT-TRUST", "OUT-SIP", "OUT-PTR")
 
 # scenario -> {rule: exact status}. Rules not listed are not what the scenario is about.
 DEFECTS = {
     "a_only": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-A": "pass", "OUT-TLS": "pass",
                "OUT-CERT-NAME": "pass", "OUT-CERT-CHAIN": "pass", "OUT-CERT-TRUST": "pass", "OUT-PTR": "pass",
-               "OUT-VERSION": "skip"},  # the SIP peer answers, but it is no VCS/Expressway
+               "OUT-SIP": "pass", "OUT-VERSION": "skip"},  # the SIP peer answers, but it is no VCS/Expressway
     "ipv4_literal": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-TLS": "pass", "OUT-CERT-NAME": "pass",
                      "OUT-PTR": "pass"},
     "aaaa_only": {"OUT-HOST": "pass", "OUT-A": "fail"},
@@ -38,10 +38,24 @@ DEFECTS = {
     "outside_root": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass"},
     "tls13_only": {"OUT-TLS": "fail"},
     "tls12_only": {"OUT-TLS": "pass"},
-    "nothing_listening": {"OUT-A": "pass", "OUT-TLS": "fail"},
+    "nothing_listening": {"OUT-A": "pass", "OUT-TLS": "fail", "OUT-SIP": "skip"},
     "silent": {"OUT-A": "pass", "OUT-TLS": "fail"},
     "expressway_old": {"OUT-VERSION": "fail", "OUT-TLS": "pass"},  # X8.2.1 in the OPTIONS Server header
     "expressway_new": {"OUT-VERSION": "pass"},
+    # Every signature is right, yet a TLS client rejects these chains (path validation).
+    "expired_intermediate": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-VALID": "pass",
+                             "OUT-TLS": "pass"},
+    "non_ca_issuer": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-VALID": "pass"},
+    "sha1": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-TLS": "pass"},
+    "rsa1024": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-NAME": "pass", "OUT-TLS": "pass"},
+    "client_eku_only": {"OUT-CERT-TRUST": "fail", "OUT-CERT-NAME": "pass"},
+    # The good twins: a CN-only certificate names its FQDN and is trusted.
+    "cn_only": {"OUT-CERT-NAME": "pass", "OUT-CERT-TRUST": "pass", "OUT-CERT-CHAIN": "pass", "OUT-SIP": "pass"},
+    # TLS completes, SIP never answers (openssl s_server).
+    "tls_without_sip": {"OUT-TLS": "pass", "OUT-SIP": "warn", "OUT-CERT-TRUST": "pass"},
+    # Webex reaches only an SRV domain or an SBC on 5061, even when another port works.
+    "port_5080": {"OUT-HOST": "fail", "OUT-TLS": "pass", "OUT-SIP": "pass", "OUT-CERT-TRUST": "pass"},
+    "port_5061": {"OUT-HOST": "pass", "OUT-TLS": "pass", "OUT-SIP": "pass"},
 }
 
 
@@ -112,7 +126,10 @@ def test_no_defect_scenario_passes_its_broken_rule(all_defects, webex_peers):
               "not_yet_valid": "OUT-CERT-VALID", "expiring": "OUT-CERT-VALID", "wrong_name": "OUT-CERT-NAME",
               "wildcard_miss": "OUT-CERT-NAME", "leaf_only": "OUT-CERT-CHAIN", "no_root": "OUT-CERT-CHAIN",
               "self_signed": "OUT-CERT-TRUST", "outside_root": "OUT-CERT-TRUST", "tls13_only": "OUT-TLS",
-              "nothing_listening": "OUT-TLS", "silent": "OUT-TLS", "expressway_old": "OUT-VERSION"}
+              "nothing_listening": "OUT-TLS", "silent": "OUT-TLS", "expressway_old": "OUT-VERSION",
+              "expired_intermediate": "OUT-CERT-TRUST", "non_ca_issuer": "OUT-CERT-TRUST", "sha1": "OUT-CERT-TRUST",
+              "rsa1024": "OUT-CERT-TRUST", "client_eku_only": "OUT-CERT-TRUST", "tls_without_sip": "OUT-SIP",
+              "port_5080": "OUT-HOST"}
     passing = {name: rule for name, rule in broken.items()
                if rule_status(all_defects, webex_peers.scenarios[name].uri, rule) == "pass"}
     assert passing == {}
@@ -163,6 +180,32 @@ def test_fail_on_verdict(ansible, webex_peers, scenario, fail_on, failed):
     assert result["changed"] is False
     if failed:
         assert uri in result["msg"], result["msg"]
+
+
+@pytest.mark.parametrize("scenario, words", [
+    ("expired_intermediate", "ucops fixture expired CA,O=ucops fixture expired on"),
+    ("non_ca_issuer", "without basicConstraints CA:TRUE"),
+    ("sha1", "signed with SHA-1"),
+    ("rsa1024", "RSA 1024-bit key"),
+    ("client_eku_only", "without serverAuth"),
+])
+def test_trust_failure_says_why(all_defects, webex_peers, scenario, words):
+    [row] = rows(all_defects, "OUT-CERT-TRUST", subject=webex_peers.scenarios[scenario].uri)
+    assert words in row["summary"], row
+    assert row["evidence"]["validation"] != "passed" and row["evidence"]["path"], row
+
+
+def test_sip_rows_show_what_was_seen(all_defects, webex_peers):
+    [silent] = rows(all_defects, "OUT-SIP", subject=webex_peers.scenarios["tls_without_sip"].uri)
+    assert silent["evidence"]["answered"] is False and "no SIP response" in silent["summary"], silent
+    [answered] = rows(all_defects, "OUT-SIP", subject=webex_peers.scenarios["a_only"].uri)
+    assert answered["evidence"]["status_line"] == "SIP/2.0 200 OK", answered
+
+
+def test_sip_probe_off_skips_out_sip(ansible, webex_peers):
+    uri = webex_peers.scenarios["tls_without_sip"].uri
+    result = run(ansible, webex_peers, [uri], sip_options_probe=False, fail_on="never")
+    expect(result, uri, {"OUT-SIP": "skip", "OUT-TLS": "pass"})
 
 
 @pytest.mark.parametrize("version, status", [("X8.5.2", "fail"), ("X8.5.3", "pass")])

@@ -6,6 +6,11 @@
 Every listening socket gets its own TLS profile, so one Kamailio process serves one certificate per
 scenario. Ports 5061 are plain server TLS; a profile with ``mutual=True`` demands a client
 certificate that chains to the given CA list, the way the Webex cloud's 5062 does.
+
+Two kinds of scenario need another peer, ``openssl s_server``: a TLS service that never speaks SIP
+(s_server reads the OPTIONS request and never answers it), and certificates that OpenSSL 3 refuses
+to load at Debian's default security level (RSA-1024 keys, SHA-1 signatures); s_server runs those
+at ``SECLEVEL=0`` the way an old SBC would.
 """
 from __future__ import annotations
 
@@ -19,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from support.peer_process import PeerProcess
 
@@ -152,6 +159,48 @@ class KamailioServer(PeerProcess):
         return self.log.read_text(errors="replace")[-8000:] if self.log.exists() else ""
 
 
+class OpenSslServer(PeerProcess):
+    """One ``openssl s_server`` listener: TLS with any certificate, and no SIP at all."""
+
+    NAME = "openssl s_server"
+    STOP_WAIT = 5
+
+    def __init__(self, directory, address, port, leaf):
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.address, self.port, self.leaf = address, port, leaf
+        self.log = self.dir / f"s_server-{address}-{port}.log"
+        self.proc = None
+
+    def start(self, wait=15.0):
+        above = x509.load_pem_x509_certificates(self.leaf.chain_file.read_bytes())[1:]
+        chain = self.dir / f"s_server-{self.address}-{self.port}.chain.pem"
+        chain.write_bytes(b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in above))
+        cmd = ["openssl", "s_server", "-accept", f"{self.address}:{self.port}", "-cert", str(self.leaf.cert_file),
+               "-key", str(self.leaf.key_file), "-cipher", "DEFAULT@SECLEVEL=0", "-quiet"]
+        if above:
+            cmd += ["-cert_chain", str(chain)]
+        with open(self.log, "wb") as log:
+            # stdin is a pipe that never speaks: at end of file s_server would spin on it.
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + wait
+        while not tcp_accepts(self.address, self.port):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"openssl s_server did not listen on {self.address}:{self.port}:\n"
+                                   f"{self.log_text()}")
+            time.sleep(0.1)
+        return self
+
+    def stop(self):
+        if self.proc and self.proc.stdin:
+            self.proc.stdin.close()
+        super().stop()
+
+    def log_text(self):
+        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else ""
+
+
 def tcp_accepts(address, port, timeout=0.5):
     try:
         with socket.create_connection((address, port), timeout=timeout):
@@ -270,14 +319,22 @@ def sip_options(tls_sock, target, timeout=3.0):
 
 @pytest.fixture(scope="session")
 def sips_server(peer_plan, tmp_path_factory):
-    """One Kamailio for the session with every scenario's TLS profile, plus the silent listeners."""
+    """One Kamailio for the session with every scenario's TLS profile, the silent listeners and the
+    openssl s_server peers (``peer_plan.openssl_servers``, kept there for assert_alive)."""
     silent = [SilentListener(address, port) for address, port in peer_plan.silent]
+    work = tmp_path_factory.mktemp("s_server")
+    peer_plan.openssl_servers = [OpenSslServer(work, address, port, leaf) for address, port, leaf in peer_plan.openssl]
     with KamailioServer(tmp_path_factory.mktemp("kamailio"), peer_plan.profiles,
                         servers=peer_plan.servers) as server:
-        for listener in silent:
-            listener.start()
+        started = []
         try:
+            for listener in silent:
+                listener.start()
+            for peer in peer_plan.openssl_servers:
+                started.append(peer.start())
             yield server
         finally:
+            for peer in started:
+                peer.stop()
             for listener in silent:
                 listener.stop()

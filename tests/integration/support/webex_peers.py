@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pytest
 
 from support.dns_server import Zone
-from support.pki import DAY, SERVER_AUTH, now
+from support.pki import CLIENT_AUTH, DAY, SERVER_AUTH, now
 from support.sips_server import TlsProfile, address_free
 
 DOMAIN = "example.test"
@@ -58,17 +58,19 @@ class PeerPlan:
         self.reverse = Zone("127.in-addr.arpa")
         self.profiles = []
         self.silent = []
+        self.openssl = []
         self.servers = {}
         self.scenarios = {}
         self.client = {}
         self.zone.add("ns", "A", "127.0.0.1")
         self._outbound()
         self._inbound()
+        self._expressway_e()
 
     # -- helpers -------------------------------------------------------------------------------
     def assert_alive(self):
         """Call after a check: a peer that died mid-run must fail loudly, not read as refusals."""
-        for process in getattr(self, "processes", ()):
+        for process in list(getattr(self, "processes", ())) + list(getattr(self, "openssl_servers", ())):
             process.assert_alive()
 
     def address(self, index):
@@ -86,14 +88,20 @@ class PeerPlan:
     def serve(self, index, leaf, port=SIPS, **profile):
         self.profiles.append(TlsProfile(self.address(index), port, leaf.chain_file, leaf.key_file, **profile))
 
-    def fqdn_scenario(self, name, fqdn, index, ptr=True, listen=True, profile=None, **leaf):
-        """A destination whose host part is an FQDN with an A record (no SRV)."""
+    def fqdn_scenario(self, name, fqdn, index, ptr=True, listen=True, profile=None, openssl=False, **leaf):
+        """A destination whose host part is an FQDN with an A record (no SRV).
+
+        openssl: served by ``openssl s_server`` (no SIP, security level 0) instead of Kamailio.
+        """
         self.host(fqdn, index, ptr=ptr)
         cert = None
         if listen:
             leaf.setdefault("sans", [fqdn])
             cert = self.pki.leaf(f"out-{name}", **leaf)
-            self.serve(index, cert, **(profile or {}))
+            if openssl:
+                self.openssl.append((self.address(index), SIPS, cert))
+            else:
+                self.serve(index, cert, **(profile or {}))
         self.scenarios[name] = Scenario(name, f"sips:webex@{fqdn}", fqdn, index, cert)
 
     # -- outbound: Webex -> SBC ------------------------------------------------------------------
@@ -136,6 +144,27 @@ class PeerPlan:
         self.servers[self.address(31)] = "TANDBERG/4352 (X8.2.1)"
         self.fqdn_scenario("expressway_new", f"newexp.{DOMAIN}", 32)
         self.servers[self.address(32)] = "TANDBERG/4352 (X15.0.2)"
+        self._trust()
+
+    def _trust(self):
+        """Chains whose signatures are all right but that a TLS client rejects, their good twin, a TLS
+        service that never speaks SIP, and a URI that names a port other than 5061."""
+        self.fqdn_scenario("expired_intermediate", f"expiredca.{DOMAIN}", 33, issuer="expired_intermediate")
+        self.fqdn_scenario("non_ca_issuer", f"nonca.{DOMAIN}", 34, issuer="non_ca")
+        self.fqdn_scenario("sha1", f"sha1.{DOMAIN}", 35, digest="sha1", openssl=True)
+        self.fqdn_scenario("rsa1024", f"rsa1024.{DOMAIN}", 36, kind="rsa1024", openssl=True)
+        # The rule book accepts the FQDN in the CN: a certificate without SAN names it and is trusted.
+        self.fqdn_scenario("cn_only", f"cnonly.{DOMAIN}", 37, sans=[], cn=f"cnonly.{DOMAIN}")
+        self.fqdn_scenario("client_eku_only", f"clienteku.{DOMAIN}", 38, ekus=[CLIENT_AUTH])
+        self.fqdn_scenario("tls_without_sip", f"nosip.{DOMAIN}", 39, openssl=True)
+        # a_only's SBC also listens on 5080: the URI that names that port reaches a working SBC and
+        # still fails OUT-HOST, because Webex would never call it there.
+        self.serve(13, self.scenarios["a_only"].leaf, port=5080)
+        fqdn = self.scenarios["a_only"].fqdn
+        self.scenarios["port_5080"] = Scenario("port_5080", f"sips:webex@{fqdn}:5080", fqdn, 13,
+                                               self.scenarios["a_only"].leaf)
+        self.scenarios["port_5061"] = Scenario("port_5061", f"sips:webex@{fqdn}:5061", fqdn, 13,
+                                               self.scenarios["a_only"].leaf)
 
     def _clean(self):
         """Two SRV targets at different priorities, each with A, PTR and its own full-chain leaf."""
@@ -166,7 +195,9 @@ class PeerPlan:
         self.edge_fqdn = f"edge.{cloud}"
         self.zone.add(f"_sips._tcp.{cloud}.", "SRV", f"10 10 {SIPS} {self.edge_fqdn}.")
         self.host(self.edge_fqdn, 40)
-        edge = self.pki.leaf("in-edge", sans=[self.edge_fqdn])
+        # Like Webex's own certificate, the edge's carries the name the Expressway's zone verifies.
+        self.tls_verify_subject_name = "callservice.ciscospark.com"
+        edge = self.pki.leaf("in-edge", sans=[self.edge_fqdn, self.tls_verify_subject_name])
         self.serve(40, edge)
         self.serve(40, edge, port=MTLS, mutual=True, ca_list=self.pki.ca_bundle)
         self.called_uri = f"sips:b2b@{cloud}"
@@ -177,6 +208,12 @@ class PeerPlan:
         self.deadcloud_uri = f"sips:b2b@deadcloud.{DOMAIN}"
         self.zone.add(f"_sips._tcp.deadcloud.{DOMAIN}.", "SRV", f"10 10 {SIPS} edge.deadcloud.{DOMAIN}.")
         self.host(f"edge.deadcloud.{DOMAIN}", 44)
+        # Webex moved to another CA: the edge's chain now ends at the outside root.
+        self.newca_uri = f"sips:b2b@newca.{DOMAIN}"
+        self.zone.add(f"_sips._tcp.newca.{DOMAIN}.", "SRV", f"10 10 {SIPS} edge.newca.{DOMAIN}.")
+        self.host(f"edge.newca.{DOMAIN}", 45)
+        self.serve(45, self.pki.leaf("in-edge-newca", sans=[f"edge.newca.{DOMAIN}", self.tls_verify_subject_name],
+                                     issuer="outside"))
         self.sbc_fqdn = f"sbc.origin.{DOMAIN}"
         self.host(self.sbc_fqdn, 41)
         self.sbc_noptr_fqdn = f"noptr.origin.{DOMAIN}"
@@ -190,7 +227,25 @@ class PeerPlan:
             "good": self.pki.leaf("in-sbc-good", sans=sans),
             "server_only": self.pki.leaf("in-sbc-serveronly", sans=sans, ekus=[SERVER_AUTH]),
             "untrusted": self.pki.leaf("in-sbc-untrusted", sans=sans, issuer="outside"),
+            "expired": self.pki.leaf("in-sbc-expired", sans=sans, not_before=now() - 400 * DAY,
+                                     not_after=now() - 2 * DAY),
+            "expiring": self.pki.leaf("in-sbc-expiring", sans=sans, not_after=now() + 10 * DAY),
         }
+
+
+    # -- EXP-CERT: the Expressway-E's own certificate on its SIP TLS port ------------------------
+    def _expressway_e(self):
+        """Stand-ins for an Expressway-E's SIP TLS port, one per certificate (EXP-CERT reads it off the wire)."""
+        self.expressway_e = {}
+        t = now()
+        for name, index, leaf in (("good", 50, {}), ("server_only", 51, {"ekus": [SERVER_AUTH]}),
+                                  ("expired", 52, {"not_before": t - 400 * DAY, "not_after": t - 2 * DAY})):
+            fqdn = f"expe-{name.replace('_', '')}.{DOMAIN}"
+            self.host(fqdn, index)
+            cert = self.pki.leaf(f"expe-{name}", sans=[fqdn], **leaf)
+            self.serve(index, cert)
+            self.servers[self.address(index)] = "TANDBERG/4352 (X14.3.2)"
+            self.expressway_e[name] = Scenario(f"expe_{name}", "", fqdn, index, cert)
 
 
 @pytest.fixture(scope="session")

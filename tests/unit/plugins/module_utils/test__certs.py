@@ -140,3 +140,41 @@ def test_describe_has_no_key_material(pki, tmp_path):
     assert described['eku'] == ['serverAuth', 'clientAuth'] and 'PRIVATE' not in repr(described)
     with pytest.raises(_certs.CertificateError):
         _certs.load_pem_file(str(tmp_path / 'missing.pem'))
+
+
+def _bundle(*certs):
+    return _certs.Bundle([cert for cert, dummy in certs], 'unit bundle')
+
+
+def test_path_validation_rejects_what_signatures_alone_accept(pki):
+    """Every signature is right, yet a TLS client refuses: an expired CA, and a CA without CA:TRUE."""
+    bundle = _bundle(pki.root)
+    expired_ca = make_cert('Expired CA', issuer=pki.root, ca=True, days=(-400, -2))
+    leaf = make_cert('sbc1.example.test', issuer=expired_ca, sans=['sbc1.example.test'], eku=[SERVER])[0]
+    status, summary, evidence = _certs.check_trust([leaf, expired_ca[0], pki.root[0]], bundle)
+    assert status == 'fail' and 'CN=Expired CA expired on' in summary, summary
+    assert evidence['path'][-1] == 'CN=Unit Root CA' and evidence['validation'] != 'passed'
+    not_ca = make_cert('End Entity', issuer=pki.root, ca=False)
+    leaf = make_cert('sbc1.example.test', issuer=not_ca, sans=['sbc1.example.test'], eku=[SERVER])[0]
+    status, summary, dummy = _certs.check_trust([leaf, not_ca[0]], bundle)
+    assert status == 'fail' and 'without basicConstraints CA:TRUE' in summary, summary
+
+
+def test_path_validation_purpose(pki):
+    """A server certificate needs serverAuth when it has an EKU; a client certificate's EKU is IN-CERT-EKU's."""
+    bundle = _bundle(pki.root)
+    leaf = pki.leaf(eku=[CLIENT])[0]
+    assert _certs.check_trust([leaf, pki.inter[0]], bundle)[0] == 'fail'
+    assert _certs.check_trust([leaf, pki.inter[0]], bundle, purpose='any')[0] == 'pass'
+    no_san = pki.leaf(sans=())[0]
+    assert _certs.check_trust([no_san, pki.inter[0]], bundle)[0] == 'pass'   # the name is CERT-NAME's
+
+
+def test_weaknesses_name_key_sizes_and_validity(pki):
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from ansible_collections.ucops.expressway.plugins.module_utils import _path_validation
+    small = make_cert('small.example.test', issuer=pki.inter, key=ec.generate_private_key(ec.SECP224R1()))[0]
+    assert _path_validation.weaknesses([small]) == ['CN=small.example.test has an EC 224-bit key (at least 256 needed)']
+    old = make_cert('old.example.test', issuer=pki.inter, days=(-30, -1))[0]
+    assert 'expired on' in _path_validation.weaknesses([old])[0]
+    assert _path_validation.weaknesses([pki.leaf()[0], pki.inter[0], pki.root[0]]) == []
