@@ -202,7 +202,6 @@ def build_report(results_by_host, now=None, group_by="host", title="Webex B2B re
     """Build the report document from {host: check module result(s)}; raises ReportError on bad input."""
     if not isinstance(results_by_host, dict):
         raise ReportError("results must be a mapping of host name to check module results")
-    now = now or datetime.datetime.now(datetime.timezone.utc)
     collector = _Collector(group_by)
     for host in sorted(results_by_host):
         results = _as_result_list(host, results_by_host[host])
@@ -212,7 +211,21 @@ def build_report(results_by_host, now=None, group_by="host", title="Webex B2B re
         for result in results:
             collector.fold(str(host), result)
     host_names = [] if group_by == "subject" else [str(host) for host in results_by_host]
-    hosts = _hosts(collector, host_names)
+    return assemble_report(_hosts(collector, host_names), now=now, group_by=group_by, title=title,
+                           resolvers=list(resolvers) if resolvers else collector.resolvers,
+                           trust_bundles=list(trust_bundles) if trust_bundles else collector.trust_bundles,
+                           expiry_warning_days=expiry_warning_days)
+
+
+def summarise_host(host):
+    """A host entry with its summary counted again from its cells and errors (after a merge)."""
+    return dict(host, summary=_summarise(host["rules"], len(host["errors"])))
+
+
+def assemble_report(hosts, now=None, group_by="host", title="Webex B2B readiness", resolvers=(),
+                    trust_bundles=(), expiry_warning_days=30):
+    """The report document around finished host entries: columns, calendar, counts and metadata."""
+    now = now or datetime.datetime.now(datetime.timezone.utc)
     all_cells = [cell for host in hosts for cell in host["rules"]]
     rule_levels = {}
     for cell in all_cells:
@@ -224,8 +237,8 @@ def build_report(results_by_host, now=None, group_by="host", title="Webex B2B re
             "generated": iso_utc(now),
             "collection": COLLECTION_NAME,
             "collection_version": COLLECTION_VERSION,
-            "resolvers": list(resolvers) if resolvers else collector.resolvers,
-            "trust_bundles": list(trust_bundles) if trust_bundles else collector.trust_bundles,
+            "resolvers": list(resolvers),
+            "trust_bundles": list(trust_bundles),
             "group_by": group_by,
             "expiry_warning_days": expiry_warning_days,
             "hosts": [host["name"] for host in hosts],

@@ -9,7 +9,11 @@ From an installed collection (the folder holding ``ansible_collections`` on the 
 
     python -m ansible_collections.ucops.expressway.plugins.module_utils._report_cli webex-report.json
 
-From a checkout, ``tools/render_report.py`` takes the same arguments.
+From a checkout, ``tools/render_report.py`` takes the same arguments. ``--merge`` folds the reports of
+several runs or AWX job slices into one::
+
+    python -m ansible_collections.ucops.expressway.plugins.module_utils._report_cli --merge \
+        slice1/webex-report.json slice2/webex-report.json -o merged/
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import os
 import sys
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report import ReportError, build_report
+from ansible_collections.ucops.expressway.plugins.module_utils._report_merge import check_report, merge_reports
 from ansible_collections.ucops.expressway.plugins.module_utils._report_render import (
     FORMATS, render_all, render_terminal, write_reports)
 
@@ -27,7 +32,12 @@ from ansible_collections.ucops.expressway.plugins.module_utils._report_render im
 def _parser():
     parser = argparse.ArgumentParser(
         prog="render_report", description="Render a Webex B2B readiness report saved as JSON.")
-    parser.add_argument("input", help="a report JSON file, or with --results a {host: [check results]} JSON file")
+    parser.add_argument("input", nargs="+",
+                        help="a report JSON file, or with --results a {host: [check results]} JSON file; "
+                             "several with --merge")
+    parser.add_argument("--merge", action="store_true",
+                        help="merge the inputs (reports of job slices or runs) into one report; a host in more "
+                             "than one input keeps the entry of the last; needs --output-dir")
     parser.add_argument("--results", action="store_true",
                         help="the input holds check module results by host; build the report first")
     parser.add_argument("--group-by", choices=("host", "subject"), default="host",
@@ -36,6 +46,7 @@ def _parser():
                         help="output to write (repeatable); default: junit, html and terminal")
     parser.add_argument("--output-dir", "-o", default=None,
                         help="where report files go (default: the folder of the input file)")
+    parser.add_argument("--title", default=None, help="with --merge: the merged report's title (default: the first's)")
     return parser
 
 
@@ -44,20 +55,32 @@ def _load(path, from_results, group_by):
         data = json.load(handle)
     if from_results:
         return build_report(data, group_by=group_by)
-    if not isinstance(data, dict) or "schema_version" not in data:
-        raise ReportError("%s is not a report document (no schema_version); use --results for check results" % path)
-    return data
+    try:
+        return check_report(data, path)
+    except ReportError as err:
+        raise ReportError("%s; use --results for check results" % err) from err
+
+
+def _report(args):
+    if len(args.input) > 1 and not args.merge:
+        raise ReportError("several inputs given: add --merge to merge them into one report")
+    if args.merge and not args.output_dir:
+        raise ReportError("--merge needs --output-dir (the merged files would overwrite an input's)")
+    reports = [_load(path, args.results, args.group_by) for path in args.input]
+    if args.merge:
+        return merge_reports(reports, title=args.title)
+    return reports[0]
 
 
 def main(argv=None):
     args = _parser().parse_args(argv)
-    formats = args.formats or ["junit", "html", "terminal"]
+    formats = args.formats or (["json", "junit", "html", "terminal"] if args.merge else ["junit", "html", "terminal"])
     try:
-        report = _load(args.input, args.results, args.group_by)
+        report = _report(args)
     except (OSError, ValueError, ReportError) as err:
         sys.stderr.write("render_report: %s\n" % err)
         return 2
-    out_dir = args.output_dir or os.path.dirname(os.path.abspath(args.input))
+    out_dir = args.output_dir or os.path.dirname(os.path.abspath(args.input[0]))
     files = [fmt for fmt in formats if fmt != "terminal"]
     if files:
         os.makedirs(out_dir, exist_ok=True)

@@ -83,6 +83,19 @@ options:
       - Certificates expiring sooner than this are marked in the report's expiry calendar.
     type: int
     default: 30
+  merge_from:
+    description:
+      - Saved reports (C(webex-report.json) files on the host that runs the module) to merge with the
+        report of O(results), for example the reports the job slices of an AWX / Automation Platform job
+        wrote, or earlier runs over other parts of the fleet.
+      - The written report holds the hosts of every one of them and of O(results); a host found in several
+        keeps its entry from the last, and O(results) come last. The report's C(metadata.sources) lists
+        the merged reports.
+      - With O(results={}) the module only merges.
+    type: list
+    elements: path
+    default: []
+    version_added: 0.2.0
 requirements:
   - jinja2 (for O(formats=html))
 seealso:
@@ -110,6 +123,16 @@ EXAMPLES = r'''
 - name: Show the summary
   ansible.builtin.debug:
     msg: "{{ report.terminal.splitlines() }}"
+  run_once: true
+
+- name: Merge the reports the job slices wrote into one
+  ucops.expressway.webex_report:
+    results: {}
+    merge_from:
+      - /srv/reports/slice-1/webex-report.json
+      - /srv/reports/slice-2/webex-report.json
+    report_dir: /srv/reports/fleet
+  delegate_to: localhost
   run_once: true
 '''
 
@@ -146,6 +169,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report import ReportError, build_report
+from ansible_collections.ucops.expressway.plugins.module_utils._report_merge import load_report, merge_reports
 from ansible_collections.ucops.expressway.plugins.module_utils._report_render import (
     FILE_NAMES, FORMATS, HAS_JINJA2, JINJA2_IMPORT_ERROR, render_all, render_terminal, write_reports)
 
@@ -158,6 +182,9 @@ def run(module):
         report = build_report(params["results"], group_by=params["group_by"], title=params["title"],
                               resolvers=params["resolvers"], trust_bundles=params["trust_bundles"],
                               expiry_warning_days=params["expiry_warning_days"])
+        if params["merge_from"]:
+            report = merge_reports([load_report(path) for path in params["merge_from"]] + [report],
+                                   title=params["title"], expiry_warning_days=params["expiry_warning_days"])
     except ReportError as err:
         module.fail_json(msg="cannot build the report: %s" % err)
     rendered = render_all(report, params["formats"])
@@ -185,6 +212,7 @@ def main():
             resolvers=dict(type="list", elements="str"),
             trust_bundles=dict(type="list", elements="str"),
             expiry_warning_days=dict(type="int", default=30),
+            merge_from=dict(type="list", elements="path", default=[]),
         ),
         supports_check_mode=True,
     )
