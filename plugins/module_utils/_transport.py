@@ -204,18 +204,22 @@ def retry_after(response):
 
 
 def read_body(response, deadline):
-    """The whole body, read chunk by chunk so a slow drip cannot outlast the deadline; checks the length."""
-    chunks = response.iter_content(CHUNK)
+    """The whole body, read as it arrives so a slow drip cannot outlast the deadline; checks the length.
+
+    read1 returns what has arrived instead of waiting for a full chunk (iter_content would wait for
+    CHUNK bytes, one socket timeout per byte), so the deadline is checked after every piece.
+    """
     received = []
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
+            response.close()
             raise Incomplete(f'the answer was not complete within the timeout ({_size(received)} received)')
         _bound_next_read(response, remaining)
-        try:
-            received.append(next(chunks))
-        except StopIteration:
+        piece = response.raw.read1(CHUNK, decode_content=True)
+        if not piece:
             break
+        received.append(piece)
     content = b''.join(received)
     expected = response.headers.get('Content-Length', '')
     if expected.isdigit() and not response.headers.get('Content-Encoding') and int(expected) != len(content):

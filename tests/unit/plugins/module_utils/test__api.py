@@ -12,6 +12,7 @@ import time
 
 import pytest
 import requests
+from urllib3 import HTTPResponse
 from urllib3 import exceptions as u3
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _api
@@ -38,21 +39,30 @@ class Answer(Call):
         self.stream = stream
 
 
-class Stream:
-    """A raw body: yields the given chunks (sleeping between them), then raises `error` if set."""
+class Body:
+    """A socket-like body: hands out the given pieces (pausing before each), then raises `error` if set."""
 
-    def __init__(self, chunks, error=None, pause=0.0):
-        self.chunks, self.error, self.pause = chunks, error, pause
+    def __init__(self, pieces, error=None, pause=0.0):
+        self.pieces, self.error, self.pause = list(pieces), error, pause
+        self.closed = False
 
-    def stream(self, chunk_size, decode_content=True):  # pylint: disable=unused-argument
-        for chunk in self.chunks:
-            time.sleep(self.pause)
-            yield chunk
+    def read1(self, amt):  # pylint: disable=unused-argument
+        time.sleep(self.pause)
+        if self.pieces:
+            return self.pieces.pop(0)
         if self.error is not None:
             raise self.error
+        return b''
+
+    read = read1
 
     def close(self):
-        pass
+        self.closed = True
+
+
+def Stream(pieces, error=None, pause=0.0, headers=None):  # noqa: N802 pylint: disable=invalid-name
+    """A streamed urllib3 response over Body, as the client gets it from a real connection."""
+    return HTTPResponse(Body(pieces, error, pause), headers=headers, preload_content=False)
 
 
 class Adapter(ScriptedAdapter):
@@ -154,9 +164,11 @@ def test_get_retries_resets_and_gives_up_with_a_connection_failure(client_for):
 
 
 @pytest.mark.parametrize('broken', [
-    Answer('GET', '/x', stream=Stream([b'[{"Na'], u3.ProtocolError('Connection broken: IncompleteRead'))),
+    Answer('GET', '/x', stream=Stream([b'[{"Na'], ConnectionResetError(104, 'Connection reset by peer'))),
+    Answer('GET', '/x', headers={'Content-Length': '400'},
+           stream=Stream([b'[{"Name": "a"}]'], headers={'Content-Length': '400'})),
     Answer('GET', '/x', headers={'Content-Length': '400'}, stream=Stream([b'[{"Name": "a"}]'])),
-], ids=['chunked-error', 'short-content-length'])
+], ids=['reset', 'short-content-length', 'length-checked-by-the-client'])
 def test_get_retries_a_truncated_body(client_for, broken):
     client, adapter, delays = client_for([broken, Call('GET', '/x', answer=[{'Name': 'a'}])])
     assert client.get('/x') == [{'Name': 'a'}]
@@ -246,7 +258,7 @@ def test_ambiguous_write_failures_raise_outcome_unknown_without_resending(client
 
 
 def test_truncated_answer_to_a_post_is_outcome_unknown(client_for):
-    cut = Answer('POST', '/x', status=201, stream=Stream([b'{"Me'], u3.ProtocolError('Connection broken')))
+    cut = Answer('POST', '/x', status=201, stream=Stream([b'{"Me'], ConnectionResetError(104, 'reset')))
     client, adapter, delays = client_for([cut])
     with pytest.raises(OutcomeUnknown, match='cut short'):
         client.post('/x', {'Name': 'a'})

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import BaseAdapter
+from urllib3 import HTTPResponse
 
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
@@ -96,8 +97,8 @@ class ScriptedAdapter(BaseAdapter):
         else:
             response._content = json.dumps(call.answer if call.answer is not None else {'Message': 'OK'}).encode()
             response.headers['Content-Type'] = 'application/json'
-        # The client streams every answer (stream=True), so the body must also be readable from raw.
-        response.raw = io.BytesIO(response._content)
+        # The client streams every answer (stream=True) and reads it from raw, as from a real connection.
+        response.raw = HTTPResponse(io.BytesIO(response._content), preload_content=False)
         return response
 
     def close(self):
