@@ -64,4 +64,10 @@ requirements:
   - dnspython
   - cryptography
   - certifi (when O(ca_bundle) is not given)
+attributes:
+  action_group:
+    description: Use C(group/ucops.expressway.checks) in C(module_defaults) to set the shared options once.
+    support: full
+    membership:
+      - ucops.expressway.checks
 '''

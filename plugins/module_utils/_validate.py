@@ -63,11 +63,13 @@ def check_regex_with_current(client, resource, desired, current):
     check_regex(resource, desired, current)
 
 
-def check_zone_references(client, resource, desired, current):
+def check_zone_references(client, resource, desired, current, check_mode=False, warn=None):
     """source_name / target_name must name an existing zone.
 
     Costs reads, so only options that are set AND differ from the current object are looked up, one
-    filtered GET per zone collection, stopping at the first hit.
+    filtered GET per zone collection, stopping at the first hit. In check mode an earlier task of the same
+    run may only have planned the zone (a role creates the zone, then its rules), so a missing zone is
+    reported through warn instead; the real run still refuses it before writing.
     """
     del resource
     for option in ('source_name', 'target_name'):
@@ -75,6 +77,10 @@ def check_zone_references(client, resource, desired, current):
         if value is None or (current is not None and current.get(option) == value):
             continue
         if value in _fields.BUILTIN_ZONE_NAMES or zone_exists(client, value):
+            continue
+        if check_mode and warn is not None:
+            warn(f'{option} {value!r}: no zone has this name; assumed created by an earlier task in this run '
+                 '(check mode)')
             continue
         raise ValidationError(option, value, 'the name of an existing zone', reason='no zone has this name')
 

@@ -21,6 +21,9 @@ description:
     checks, with read-only requests, that a zone of that name exists (DNS, neighbor, traversal server and
     traversal client zones, in that order, stopping at the first match). A name no zone has fails the
     task before anything is written.
+  - In check mode a name no zone has is a warning instead (the zone is assumed to be created by an earlier
+    task of the same run, as the ucops.expressway.webex_b2b_zone role does), so a check run plans the rules
+    of a zone it also plans; the real run still refuses the name before writing.
 extends_documentation_fragment:
   - ucops.expressway._connection
   - ucops.expressway._attributes
@@ -151,6 +154,8 @@ search_rule:
     enabled: true
 '''
 
+from functools import partial
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
@@ -168,7 +173,8 @@ def main():
     result = call_api(module, lambda client: run_named(
         client, resource, module.params, module.check_mode, module._diff,
         prechecks=[_validate.check_regex],
-        refchecks=[_validate.check_regex_with_current, _validate.check_zone_references]))
+        refchecks=[_validate.check_regex_with_current, partial(
+            _validate.check_zone_references, check_mode=module.check_mode, warn=module.warn)]))
     module.exit_json(**result)
 
 

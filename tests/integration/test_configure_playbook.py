@@ -100,5 +100,6 @@ def test_bad_role_input_makes_no_request(ansible, emulator_factory, tmp_path):  
     mark = emu.mark()
     proc = ansible.run_playbook(PLAYBOOK, inventory=inventory)
     assert proc.returncode != 0
-    assert "webex_b2b_generation must be one of ciscospark, webex (got spark)" in proc.stdout, proc.stdout
+    # The role's argument spec names the variable, the value and the allowed values.
+    assert "value of webex_b2b_generation must be one of: ciscospark, webex, got: spark" in proc.stdout, proc.stdout
     assert emu.requests(since=mark) == []

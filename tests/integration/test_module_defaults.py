@@ -1,0 +1,54 @@
+"""The roles with the connection given the documented ways: a play that sets only module_defaults for
+group/ucops.expressway.expressway configures a box through ucops.expressway.webex_b2b, and an expressway_*
+inventory variable wins over the group for its own option while the others still come from the group."""
+import requests
+import yaml
+
+from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
+
+ZONE = "Webex-B2B"
+
+
+def play(emu, tmp_path, port, host_vars=None):
+    """An inventory without any expressway_* variable (unless host_vars), and a play with module_defaults."""
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"expressway": {
+        "hosts": {"expe1.example.test": host_vars or {}}, "vars": {"ansible_connection": "local"}}}))
+    playbook = tmp_path / "play.yml"
+    playbook.write_text(yaml.safe_dump([{
+        "name": "Webex B2B with the connection in module_defaults only",
+        "hosts": "expressway", "gather_facts": False,
+        "module_defaults": {"group/ucops.expressway.expressway": {
+            "host": emu.host(), "port": port, "username": emu.username, "password": emu.password,
+            "ca_path": emu.ca_path}},
+        "roles": [{"role": "ucops.expressway.webex_b2b", "vars": {"webex_b2b_org_sip_domains": ["acme.example.test"]}}],
+    }], sort_keys=False))
+    return inventory, playbook
+
+
+def box_names(emu, path):
+    resp = requests.get(emu.api(path), auth=emu.auth, verify=emu.ca_path, timeout=10)
+    resp.raise_for_status()
+    return {obj["Name"] for obj in resp.json()}
+
+
+def test_module_defaults_alone_configure_through_the_roles(ansible, emulator_factory, tmp_path):  # noqa: F811
+    emu = emulator_factory([{"name": "exp1", "product": "expressway-e", "version": "X14.3.2"}])
+    inventory, playbook = play(emu, tmp_path, emu.port())
+    first = ansible.run_playbook(playbook, inventory=inventory, check=True)
+    assert "changed=3" in first.stdout, first.stdout
+    assert ZONE in box_names(emu, "common/zone/dnszone")
+    assert {f"{ZONE} outbound", f"{ZONE} to acme.example.test"} <= box_names(emu, "common/searchrule")
+    mark = emu.mark()
+    again = ansible.run_playbook(playbook, inventory=inventory, check=True)
+    assert "changed=0" in again.stdout, again.stdout
+    assert emu.writes(since=mark) == []
+    assert emu.password not in first.stdout + again.stdout
+
+
+def test_inventory_variable_wins_for_its_option_only(ansible, emulator_factory, tmp_path):  # noqa: F811
+    """The group names a port nothing listens on; expressway_port puts it right, the rest stays the group's."""
+    emu = emulator_factory([{"name": "exp1", "product": "expressway-e", "version": "X14.3.2"}])
+    inventory, playbook = play(emu, tmp_path, 9, host_vars={"expressway_port": emu.port()})
+    ansible.run_playbook(playbook, inventory=inventory, check=True)
+    assert ZONE in box_names(emu, "common/zone/dnszone")
