@@ -8,17 +8,18 @@ The check stands where the SBC stands: it asks the SBC's resolvers for the Webex
 connects to every Webex address on the SRV port (IN-SRV) and on the mutual-TLS port presenting the
 SBC's own certificate (IN-MTLS), and judges that certificate from its files (IN-CERT-*). Once a
 client certificate is given, mutual TLS is in use and the IN-CERT-* rows carry level must, as the
-requirements page says (calls fail otherwise).
+requirements page says (calls fail otherwise). The certificate Webex presents on those connections
+is judged too (_webex_trust), so a Webex CA change shows before the SBC starts refusing it.
 """
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _checks, _sip, _tls
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _checks, _sip, _tls, _webex_trust
 from ansible_collections.ucops.expressway.plugins.module_utils._checks import CheckSetupError
 from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 
-CERT_RULES = ('IN-CERT-EKU', 'IN-CERT-NAME', 'IN-CERT-CHAIN', 'IN-CERT-TRUST')
+CERT_RULES = ('IN-CERT-EKU', 'IN-CERT-VALID', 'IN-CERT-NAME', 'IN-CERT-CHAIN', 'IN-CERT-TRUST')
 
 
 def called_host(called_uri):
@@ -58,7 +59,23 @@ def _srv_targets(ctx, subject, host):
     return rows, endpoints
 
 
-def _srv_row(ctx, subject, endpoint, sip_uri):
+def _webex_row(subject, rule, status, summary, result, anchors, where):
+    """The row of a connection to Webex, downgraded by the verdict on the certificate Webex presented."""
+    evidence = _checks.tls_evidence(result)
+    try:
+        certs = _checks.parse_chain(result.chain)
+    except _certs.CertificateError as err:
+        certs, verdict = [], ('fail', str(err), {})
+    if certs:
+        verdict = _webex_trust.judge(certs, anchors)
+    elif not result.chain:
+        verdict = ('fail', 'Webex presented no certificate', {})
+    evidence['webex_certificate'] = dict(verdict[2], status=verdict[0])
+    summary = '%s; Webex certificate: %s' % (summary, verdict[1])
+    return make_row(subject, rule, _webex_trust.worst(status, verdict[0]), summary, evidence, **where)
+
+
+def _srv_row(ctx, subject, endpoint, sip_uri, anchors):
     target, address, port = endpoint
     where = dict(target=target, address=address, port=port)
     try:
@@ -66,11 +83,10 @@ def _srv_row(ctx, subject, endpoint, sip_uri):
     except _tls.TlsProbeError as err:
         return make_row(subject, 'IN-SRV', 'fail', str(err), {'error': err.kind}, **where)
     status, summary = _tls.grade(result.version, result.tls12)
-    return make_row(subject, 'IN-SRV', status, _checks.tls_summary(summary, result),
-                    _checks.tls_evidence(result), **where)
+    return _webex_row(subject, 'IN-SRV', status, _checks.tls_summary(summary, result), result, anchors, where)
 
 
-def _mtls_row(ctx, subject, endpoint, params, sip_uri):
+def _mtls_row(ctx, subject, endpoint, params, sip_uri, anchors):
     target, address = endpoint[0], endpoint[1]
     where = dict(target=target, address=address, port=params['mtls_port'])
     try:
@@ -79,7 +95,21 @@ def _mtls_row(ctx, subject, endpoint, params, sip_uri):
     except _tls.TlsProbeError as err:
         return make_row(subject, 'IN-MTLS', 'fail', str(err), {'error': err.kind}, **where)
     summary = 'mutual TLS accepted: %s' % _checks.tls_summary(result.version, result)
-    return make_row(subject, 'IN-MTLS', 'pass', summary, _checks.tls_evidence(result), **where)
+    return _webex_row(subject, 'IN-MTLS', 'pass', summary, result, anchors, where)
+
+
+def webex_anchors(ctx, params):
+    """What the SBC verifies Webex against: webex_trusted_cas when given, else the pinned fallback."""
+    path = params.get('webex_trusted_cas')
+    if not path:
+        return _webex_trust.Anchors(ctx.bundle, False, params.get('tls_verify_subject_name'))
+    try:
+        bundle = _certs.Bundle.from_file(path)
+    except _certs.CertificateError as err:
+        raise CheckSetupError('webex_trusted_cas: %s' % err) from err
+    if not bundle.by_sha256:
+        raise CheckSetupError('webex_trusted_cas: %s holds no certificate' % path)
+    return _webex_trust.Anchors(bundle, True, params.get('tls_verify_subject_name'))
 
 
 def _cert_rows(ctx, subject, params):
@@ -92,10 +122,12 @@ def _cert_rows(ctx, subject, params):
     if not certs:
         raise CheckSetupError('client_cert: %s holds no certificate' % params['client_cert'])
     judged = _checks.judge_certs(ctx, certs, params['sbc_fqdn'])
+    # A client certificate: its EKU is IN-CERT-EKU's to judge, so trust leaves it out.
+    judged['CERT-TRUST'] = _certs.check_trust(certs, ctx.bundle, purpose='any')
     root = judged['CERT-TRUST'][2].get('root_sha256')
     eku = _certs.check_eku(certs[0], public_root=root in ctx.public_roots)
     rows = [make_row(subject, 'IN-CERT-EKU', *eku, level='must')]
-    for rule in ('CERT-NAME', 'CERT-CHAIN', 'CERT-TRUST'):
+    for rule in ('CERT-VALID', 'CERT-NAME', 'CERT-CHAIN', 'CERT-TRUST'):
         rows.append(make_row(subject, 'IN-' + rule, *judged[rule], level='must'))
     return rows
 
@@ -139,17 +171,18 @@ def run(ctx, params):
     """Every row of the inbound check for one SBC."""
     host, sip_uri = called_host(params['called_uri'])
     subject = params['sbc_fqdn'] or params['called_uri']
+    anchors = webex_anchors(ctx, params)
     rows, endpoints = _srv_targets(ctx, subject, host)
     cert_rows = _cert_rows(ctx, subject, params)
     if endpoints is None:
         reason = 'resolver did not answer (IN-DNS)'
         return rows + _checks.skip_rows(subject, ('IN-SRV', 'IN-MTLS', 'IN-PTR', 'IN-CONTACT'), reason) + cert_rows
-    rows += ctx.map(lambda endpoint: _srv_row(ctx, subject, endpoint, sip_uri), endpoints)
+    rows += ctx.map(lambda endpoint: _srv_row(ctx, subject, endpoint, sip_uri, anchors), endpoints)
     if not params['client_cert']:
         rows += _checks.skip_rows(subject, ('IN-MTLS',), 'no client_cert and client_key given')
     elif not endpoints:
         rows += _checks.skip_rows(subject, ('IN-MTLS',), 'no Webex address to connect to (IN-SRV)')
     else:
         unique = sorted(set((target, address) for target, address, dummy in endpoints))
-        rows += ctx.map(lambda endpoint: _mtls_row(ctx, subject, endpoint, params, sip_uri), unique)
+        rows += ctx.map(lambda endpoint: _mtls_row(ctx, subject, endpoint, params, sip_uri, anchors), unique)
     return rows + cert_rows + _dns_rows(ctx, subject, params)

@@ -11,11 +11,16 @@ short_description: Check that an SBC can call into the Webex cloud
 version_added: 0.1.0
 description:
   - Checks the rules for calls from an originating SBC into the Webex cloud from where the SBC stands
-    (IN-DNS, IN-SRV, IN-MTLS, IN-CERT-EKU, IN-CERT-NAME, IN-CERT-CHAIN, IN-CERT-TRUST, IN-PTR, IN-CONTACT).
+    (IN-DNS, IN-SRV, IN-MTLS, IN-CERT-EKU, IN-CERT-VALID, IN-CERT-NAME, IN-CERT-CHAIN, IN-CERT-TRUST, IN-PTR,
+    IN-CONTACT).
   - Resolves the C(_sips._tcp) SRV record of the called host with the SBC's resolvers, connects with TLS to
     every Webex address, and opens mutual TLS on O(mtls_port) presenting the SBC's certificate and key.
   - Judges the SBC's own certificate files. Once O(client_cert) is given, mutual TLS is in use and the
     IN-CERT-* rows carry level V(must), as the requirements say.
+  - Judges the certificate Webex presents on every IN-SRV and IN-MTLS connection the way the SBC's zone
+    does (path validation to O(webex_trusted_cas), the name O(tls_verify_subject_name)), so a Webex CA
+    change shows before calls fail. Without O(webex_trusted_cas) the pinned list of roots Webex documents
+    is the fallback, and a root it does not name as current, or a legacy root, makes the row V(warn).
   - Never changes anything. See C(docs/rules.md) for each rule and its fix.
 author:
   - ucops.expressway contributors (@ucops)
@@ -51,6 +56,21 @@ options:
       - The Webex mutual-TLS port.
     type: int
     default: 5062
+  webex_trusted_cas:
+    description:
+      - PEM file with the SBC's trusted CA list (on an Expressway, the trusted CA certificates under
+        Maintenance > Security). The certificate Webex presents must validate to one of them.
+      - If not set, the certificate must validate to O(ca_bundle) and end at a root that the collection's
+        pinned list of Webex roots names as current; any other root makes IN-SRV and IN-MTLS V(warn).
+    type: path
+    version_added: 0.2.0
+  tls_verify_subject_name:
+    description:
+      - The name the SBC verifies in Webex's certificate; on an Expressway, the Webex zone's TLS verify
+        subject name (V(callservice.ciscospark.com) or V(sip.webex.com)).
+      - If not set, the name in Webex's certificate is not judged.
+    type: str
+    version_added: 0.2.0
 '''
 
 EXAMPLES = r'''
@@ -61,6 +81,15 @@ EXAMPLES = r'''
     client_cert: /etc/sbc/certs/sbc1-chain.pem
     client_key: /etc/sbc/private/sbc1.key
     contact_fqdn: sbc1.example.test
+    resolvers: [127.0.0.1]
+    resolver_port: 5353
+  register: inbound
+
+- name: Also judge Webex's certificate as the Expressway's Webex zone does
+  ucops.expressway.webex_inbound_check:
+    called_uri: sips:meeting@example.test
+    webex_trusted_cas: /etc/sbc/certs/trusted-cas.pem
+    tls_verify_subject_name: callservice.ciscospark.com
     resolvers: [127.0.0.1]
     resolver_port: 5353
   register: inbound
@@ -146,6 +175,8 @@ def main():
         client_key=dict(type='path', no_log=False),
         contact_fqdn=dict(type='str'),
         mtls_port=dict(type='int', default=5062),
+        webex_trusted_cas=dict(type='path'),
+        tls_verify_subject_name=dict(type='str'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_together=[('client_cert', 'client_key')])

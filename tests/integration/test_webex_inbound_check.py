@@ -10,14 +10,16 @@ from support.check_results import expect, explain, rows, rule_status
 from support.dns_server import closed_port
 
 MODULE = "ucops.expressway.webex_inbound_check"
-IN_RULES = ("IN-DNS", "IN-SRV", "IN-MTLS", "IN-CERT-EKU", "IN-CERT-NAME", "IN-CERT-CHAIN", "IN-CERT-TRUST",
-            "IN-PTR", "IN-CONTACT")
+IN_RULES = ("IN-DNS", "IN-SRV", "IN-MTLS", "IN-CERT-EKU", "IN-CERT-VALID", "IN-CERT-NAME", "IN-CERT-CHAIN",
+            "IN-CERT-TRUST", "IN-PTR", "IN-CONTACT")
 
 
 def run(ansible, peers, client="good", check_mode=False, **extra):
     leaf = peers.client[client]
+    # The SBC's trusted CA list holds the fixture root, and its zone verifies the name Webex's certificate carries.
     args = dict(peers.common_args, called_uri=peers.called_uri, sbc_fqdn=peers.sbc_fqdn,
-                client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn)
+                client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn,
+                webex_trusted_cas=str(peers.pki.ca_bundle), tls_verify_subject_name=peers.tls_verify_subject_name)
     args.update(extra)
     result = ansible.run_module(MODULE, args, check_mode=check_mode)
     peers.assert_alive()
@@ -49,8 +51,8 @@ def test_clean_mtls_reached_the_edge_on_5062(clean, webex_peers):
 def test_mutual_tls_makes_certificate_rules_must(clean):
     """The requirements page: once mutual TLS is in use, IN-CERT-* are must, not should."""
     levels = {r["rule"]: r["level"] for r in clean["rules"]}
-    assert {rule: levels[rule] for rule in ("IN-CERT-EKU", "IN-CERT-NAME", "IN-CERT-CHAIN", "IN-CERT-TRUST")} == \
-        dict.fromkeys(("IN-CERT-EKU", "IN-CERT-NAME", "IN-CERT-CHAIN", "IN-CERT-TRUST"), "must")
+    cert_rules = ("IN-CERT-EKU", "IN-CERT-VALID", "IN-CERT-NAME", "IN-CERT-CHAIN", "IN-CERT-TRUST")
+    assert {rule: levels[rule] for rule in cert_rules} == dict.fromkeys(cert_rules, "must")
 
 
 def test_key_never_in_results(clean, webex_peers):
@@ -126,3 +128,60 @@ def test_check_mode_gives_the_same_results(ansible, webex_peers, clean):
 def test_fail_on_verdict(ansible, webex_peers, client, fail_on, failed):
     result = run(ansible, webex_peers, client=client, fail_on=fail_on)
     assert result["failed"] is failed, explain(result)
+
+
+def test_expired_client_certificate_fails_in_cert_valid(ansible, webex_peers):
+    """The expiry was computed and dropped before: now it is a failing row, and the real 5062 agrees."""
+    result = run(ansible, webex_peers, client="expired")
+    expect(result, subject_of(result), {"IN-CERT-VALID": "fail", "IN-MTLS": "fail", "IN-CERT-NAME": "pass",
+                                        "IN-CERT-EKU": "pass", "IN-SRV": "pass"})
+    assert result["failed"] is True
+    [row] = rows(result, "IN-CERT-VALID")
+    assert row["level"] == "must" and "expired on" in row["summary"], row
+
+
+def test_expiring_client_certificate_warns_in_cert_valid(ansible, webex_peers):
+    result = run(ansible, webex_peers, client="expiring")
+    expect(result, subject_of(result), {"IN-CERT-VALID": "warn", "IN-MTLS": "pass", "IN-CERT-TRUST": "pass"})
+    assert result["failed"] is False, explain(result)
+
+
+def test_clean_judges_webex_certificate_against_the_expressway_list(clean):
+    for row in rows(clean, "IN-SRV") + rows(clean, "IN-MTLS"):
+        verdict = row["evidence"]["webex_certificate"]
+        assert verdict["status"] == "pass" and verdict["anchors"] == "the Expressway's trusted CA list", row
+        assert verdict["name"]["matched_by"] == "san_dns", row
+
+
+def test_webex_ca_change_fails_in_srv_until_the_root_is_trusted(ansible, webex_peers):
+    """Webex's edge moved to another CA: the SBC's list lacks the new root, so IN-SRV fails; once the
+    list holds it, the same edge passes."""
+    result = run(ansible, webex_peers, called_uri=webex_peers.newca_uri)
+    expect(result, subject_of(result), {"IN-SRV": "fail", "IN-DNS": "pass"})
+    [row] = rows(result, "IN-SRV")
+    assert row["evidence"]["version"] and "Webex certificate: the SBC would reject it" in row["summary"], row
+    fixed = run(ansible, webex_peers, called_uri=webex_peers.newca_uri,
+                webex_trusted_cas=str(webex_peers.pki.outside_bundle))
+    expect(fixed, subject_of(fixed), {"IN-SRV": "pass"})
+
+
+def test_wrong_tls_verify_subject_name_fails_in_srv_and_in_mtls(ansible, webex_peers):
+    result = run(ansible, webex_peers, tls_verify_subject_name="sip.webex.com")
+    expect(result, subject_of(result), {"IN-SRV": "fail", "IN-MTLS": "fail", "IN-CERT-TRUST": "pass"})
+    assert "sip.webex.com" in rows(result, "IN-SRV")[0]["summary"]
+
+
+def test_pinned_fallback_warns_on_a_root_webex_does_not_document(ansible, webex_peers):
+    """Without the SBC's list, the pinned Webex roots decide; the fixture root is not one of them."""
+    result = run(ansible, webex_peers, webex_trusted_cas=None)
+    expect(result, subject_of(result), {"IN-SRV": "warn", "IN-MTLS": "warn", "IN-CERT-TRUST": "pass"})
+    verdict = rows(result, "IN-SRV")[0]["evidence"]["webex_certificate"]
+    assert verdict["anchors"] == "the pinned list of Webex roots" and verdict["status"] == "warn", verdict
+    assert result["failed"] is False
+
+
+def test_unreadable_webex_trusted_cas_fails_before_any_probe(ansible, webex_peers, tmp_path):
+    bad = tmp_path / "not-pem.txt"
+    bad.write_text("no certificates here")
+    result = run(ansible, webex_peers, webex_trusted_cas=str(bad))
+    assert result["failed"] is True and "webex_trusted_cas" in result["msg"], result["msg"]

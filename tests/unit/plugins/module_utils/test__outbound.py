@@ -98,11 +98,15 @@ def test_inbound_mutual_tls_and_eku(peers, pki):
     cert, key_file = pki.write(tmp_path, 'sbc', [leaf, pki.inter[0], pki.root[0]], key)
     params = _params(peers['dns'].port, peers['ca'], called_uri='example.test', sbc_fqdn='sbc1.example.test',
                      client_cert=cert, client_key=key_file, contact_fqdn='sbc6.example.test',
-                     mtls_port=peers['mutual'].port)
+                     mtls_port=peers['mutual'].port, webex_trusted_cas=peers['ca'])
     rows = _inbound.run(_checks.CheckContext(params), params)
     subject = 'sbc1.example.test'
-    for rule in ('IN-DNS', 'IN-MTLS', 'IN-CERT-EKU', 'IN-CERT-NAME', 'IN-CERT-CHAIN', 'IN-CERT-TRUST', 'IN-PTR'):
+    for rule in ('IN-DNS', 'IN-MTLS', 'IN-CERT-EKU', 'IN-CERT-VALID', 'IN-CERT-NAME', 'IN-CERT-CHAIN',
+                 'IN-CERT-TRUST', 'IN-PTR'):
         assert _status(rows, subject, rule) == 'pass', rule
+    # Without the SBC's trusted CA list, the pinned Webex roots decide: the unit root is not one of them.
+    pinned = _inbound.run(_checks.CheckContext(dict(params, webex_trusted_cas=None)), dict(params, webex_trusted_cas=None))
+    assert _status(pinned, subject, 'IN-MTLS') == 'warn' 
     assert _status(rows, subject, 'IN-SRV') == 'fail'      # sbc6 has no A record
     assert _status(rows, subject, 'IN-CONTACT') == 'fail'  # AAAA only
     assert [r['level'] for r in rows if r['rule'] == 'IN-CERT-EKU'] == ['must']

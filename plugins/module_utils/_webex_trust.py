@@ -1,0 +1,77 @@
+# Copyright (c) ucops.expressway contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Webex's side of trust: the certificate the Webex cloud presents, judged the way the SBC judges it.
+
+An Expressway's Webex zone verifies the cloud's certificate (TLS verify mode On) against its own
+trusted CA list and the zone's TLS verify subject name. When Webex moves to another CA, calls fail
+on the day the new certificate is deployed unless the list already holds the new root. The inbound
+probes see that certificate on every connection, so they judge it here:
+
+- with the Expressway's trusted CA list (``webex_trusted_cas``), the chain must validate to it;
+- without it, the pinned list of roots Webex documents (``_webex_cas``) is the offline fallback:
+  the chain must validate to ``ca_bundle`` and end at a root the list names as current. A root the
+  list does not name warns (a CA change to confirm), and so does a legacy root.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _path_validation
+from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
+
+_ORDER = ('pass', 'warn', 'fail')
+
+
+class Anchors(object):
+    """The roots the SBC verifies Webex against: the Expressway's list, or the pinned fallback."""
+
+    def __init__(self, bundle, expressway_list, subject_name=None, pinned=None):
+        self.bundle = bundle
+        self.expressway_list = expressway_list
+        self.subject_name = subject_name
+        self.pinned = WEBEX_CAS if pinned is None else pinned
+
+    @property
+    def source(self):
+        return "the Expressway's trusted CA list" if self.expressway_list else 'the pinned list of Webex roots'
+
+
+def worst(*statuses):
+    return max(statuses, key=_ORDER.index)
+
+
+def _root_verdict(anchors, root_sha256, root_subject):
+    entry = anchors.pinned.get(root_sha256)
+    if entry is not None and not entry.get('in_mozilla_store', True):
+        return 'warn', 'chains to %s, a legacy or removed root (%s): Webex may move off it' % (
+            entry['name'], entry['evidence'])
+    if anchors.expressway_list:
+        return 'pass', 'validates to %s in %s' % (root_subject, anchors.source)
+    if entry is None or entry.get('list') != 'cas':
+        return 'warn', ('chains to %s, which %s does not name as current: a Webex CA change? make sure the '
+                        "Expressway's trusted CA list holds this root (EXP-TRUST)" % (root_subject, anchors.source))
+    return 'pass', 'chains to %s, the root Webex documents' % entry['name']
+
+
+def judge(certs, anchors, now=None):
+    """(status, summary, evidence) for the chain Webex presented; certs leaf first."""
+    chain, error = _path_validation.validate(certs, anchors.bundle, 'server', now)
+    evidence = {'leaf': _certs.describe(certs[0]), 'anchors': anchors.source, 'validation': error or 'passed',
+                'subject_name': anchors.subject_name}
+    if chain is None:
+        found = _path_validation.weaknesses(certs, 'server', now)
+        evidence['problems'] = found
+        return 'fail', 'the SBC would reject it against %s: %s' % (
+            anchors.source, '; '.join(found) or error), evidence
+    root = chain[-1]
+    evidence.update(path=[cert.subject.rfc4514_string() for cert in chain], root_sha256=_certs.fingerprint(root))
+    status, summary = _root_verdict(anchors, evidence['root_sha256'], root.subject.rfc4514_string())
+    if anchors.subject_name:
+        naming = _certs.check_name(certs[0], anchors.subject_name)
+        evidence['name'] = naming[2]
+        if naming[0] != 'pass':
+            status = 'fail'
+            summary = ("it does not carry %s, the zone's TLS verify subject name (%s); " % (
+                anchors.subject_name, naming[1])) + summary
+    return status, summary, evidence
