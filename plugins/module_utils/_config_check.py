@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _fields
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_firewall, _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
@@ -30,21 +30,30 @@ GENERATIONS = {
 }
 LEGACY_GENERATION = 'ciscospark'
 
-# EXP-ZONE settings that do not depend on the generation.
+# EXP-ZONE settings that do not depend on the generation: exactly what the B2B article asks.
 ZONE_REQUIRED = {
     'zone_profile': 'Custom',
     'automatically_respond_to_sip_searches': True,
     'tls_verify_mode': True,
-    'tls_verify_inbound_mapping': True,
     'modify_dns_request': True,
     'sip_mode': True,
 }
+_B2B = 'Webex help article 7ej8gq (B2B SIP requirements)'
+_HYBRID = 'Webex Hybrid Calling deployment guide, Cisco TAC TechNote 212475'
+# Settings the article does not name: (option, recommended value, source, why). Evidence, never a failure.
+ZONE_RECOMMENDED = (
+    ('tls_verify_inbound_mapping', True, _HYBRID,
+     'calls from Webex are classified into this zone; Off, they arrive through the Default Zone (see EXP-RULES)'),
+    ('fallback_transport_protocol', 'TLS', _HYBRID, 'a lookup without SRV records still uses TLS'),
+    ('media_encryption_mode', 'ForceEncrypted', _HYBRID, 'Webex media is always encrypted'),
+    ('preloaded_sip_routes_support', True, _HYBRID, 'SIP Route headers Webex preloads are accepted'),
+    ('h323_mode', False, _B2B, 'H.323 off unless needed: Webex B2B is SIP only'),
+)
+MIGRATION_ADVICE = ('Hybrid Calling has moved to callservice.webex.com (routing) and sip.webex.com (TLS name); '
+                    'plan the move with generation webex (X8.11.4 or later)')
 
 MIN_B2B = 'X8.5.3'
 MIN_WEBEX_ZONE = 'X8.11.4'
-# Sources of a search rule that a call from the Expressway's own side matches; a Named source only
-# applies to calls arriving from that zone.
-_OUTBOUND_SOURCES = (None, 'Any', 'AllZones', 'LocalZone')
 
 
 class Snapshot:
@@ -119,8 +128,14 @@ def expected_zone(generation):
                 domain_to_search_for=values['domain_to_search_for'])
 
 
+def recommendations(zone):
+    """The ZONE_RECOMMENDED settings the zone does not follow, each with its source."""
+    return [{'option': opt, 'recommended': value, 'actual': zone.get(opt), 'source': source, 'why': why}
+            for opt, value, source, why in ZONE_RECOMMENDED if zone.get(opt) != value]
+
+
 def judge_zone(subject, zones, zone_name, generation):
-    """(row, zone, generation used): the zone and the settings that differ from EXP-ZONE."""
+    """(row, zone, generation used): the article's settings decide; recommendations are evidence."""
     zone = find_zone(zones, zone_name, generation)
     names = [z.get('name') for z in zones]
     if zone is None:
@@ -130,18 +145,21 @@ def judge_zone(subject, zones, zone_name, generation):
     expected = expected_zone(used)
     differs = dict((opt, {'expected': val, 'actual': zone.get(opt)}) for opt, val in expected.items()
                    if zone.get(opt) != val)
+    advice = recommendations(zone)
     evidence = {'zone': zone.get('name'), 'generation': used, 'differs': differs,
-                'settings': dict((opt, zone.get(opt)) for opt in expected)}
+                'settings': dict((opt, zone.get(opt)) for opt in expected), 'recommendations': advice}
     if differs:
         summary = 'zone %s: %s' % (zone.get('name'), ', '.join(
             '%s is %r, expected %r' % (opt, d['actual'], d['expected']) for opt, d in sorted(differs.items())))
         return make_row(subject, 'EXP-ZONE', 'fail', summary, evidence), zone, used
+    summary = 'zone %s has every setting the B2B article asks (%s values)' % (zone.get('name'), used)
+    if advice:
+        summary += '; %d recommendation(s) of other Cisco guides not followed (%s), see evidence' % (
+            len(advice), ', '.join(a['option'] for a in advice))
     if used == LEGACY_GENERATION:
-        return make_row(subject, 'EXP-ZONE', 'warn', 'zone %s matches EXP-ZONE with the legacy ciscospark values; '
-                        'plan the move to callservice.webex.com / sip.webex.com' % zone.get('name'),
-                        evidence), zone, used
-    return make_row(subject, 'EXP-ZONE', 'pass', 'zone %s matches EXP-ZONE (%s)' % (zone.get('name'), used),
-                    evidence), zone, used
+        evidence['advice'] = MIGRATION_ADVICE
+        summary += '; advice: ' + MIGRATION_ADVICE
+    return make_row(subject, 'EXP-ZONE', 'pass', summary, evidence), zone, used
 
 
 def rule_matches(rule, alias):
@@ -161,50 +179,108 @@ def rule_matches(rule, alias):
             'Suffix': alias.endswith(pattern)}.get(kind, False)
 
 
-def route_of(rules, alias):
-    """The rules that see a call to alias from inside, in priority order, up to the one that stops."""
-    seen = []
-    candidates = sorted((r for r in rules if r.get('enabled', True) is not False
-                         and r.get('source') in _OUTBOUND_SOURCES), key=lambda r: r.get('priority') or 0)
-    for rule in candidates:
-        if rule_matches(rule, alias):
-            seen.append(rule)
-            if rule.get('on_successful_match') == 'Stop':
-                break
-    return seen
+def _applies(rule, origin):
+    """Does an enabled SIP-capable rule take calls from origin ('zone'|'local'|'default', zone name)?"""
+    if rule.get('enabled', True) is False or (rule.get('protocol') or 'Any') not in ('Any', 'SIP'):
+        return False
+    kind, name = origin
+    source = rule.get('source') or 'Any'
+    if source == 'Named':
+        return name is not None and rule.get('source_name') == name
+    # Any: every caller, unregistered ones (Default Zone) included; AllZones: locally registered devices
+    # and every configured zone, not the Default Zone; LocalZone: locally registered devices only.
+    return {'Any': True, 'AllZones': kind in ('zone', 'local'), 'LocalZone': kind == 'local'}.get(source, False)
 
 
-def judge_route(subject, rules, zone_name, alias):
-    """One EXP-RULES row: where a call to alias is sent, and whether that is the Webex zone."""
-    seen = route_of(rules, alias)
-    hops = [{'name': r.get('name'), 'priority': r.get('priority'), 'target_name': r.get('target_name')}
-            for r in seen]
-    evidence = {'alias': alias, 'zone': zone_name, 'matching_rules': hops}
-    if any(r.get('target_name') == zone_name for r in seen):
-        hit = next(h for h in hops if h['target_name'] == zone_name)
-        return make_row(subject, 'EXP-RULES', 'pass', 'search rule %s (priority %s) routes %s to zone %s'
-                        % (hit['name'], hit['priority'], alias, zone_name), evidence)
-    if seen:
-        last = hops[-1]
-        return make_row(subject, 'EXP-RULES', 'fail', 'search rule %s (priority %s) routes %s to zone %s, not to '
-                        'the Webex zone %s' % (last['name'], last['priority'], alias, last['target_name'],
-                                               zone_name), evidence)
-    return make_row(subject, 'EXP-RULES', 'fail', 'no enabled search rule routes %s to the Webex zone %s'
-                    % (alias, zone_name), evidence)
+def search(rules, origin, alias):
+    """[(rule, certain)] a call from origin to alias meets, in the order the Expressway applies them.
+
+    Priority order; rules of one priority are applied together; a Stop rule that matches ends the search
+    after its priority. With alias None (any alias), a pattern rule may or may not match: it is listed
+    as not certain and never ends the search."""
+    met, stop_at = [], None
+    for rule in sorted((r for r in rules if _applies(r, origin)), key=lambda r: r.get('priority') or 0):
+        if stop_at is not None and (rule.get('priority') or 0) > stop_at:
+            break
+        if alias is None:
+            mode = rule.get('mode') or 'AliasPatternMatch'
+            certain = mode == 'AnyAlias'
+            if mode not in ('AnyAlias', 'AliasPatternMatch'):
+                continue
+        elif rule_matches(rule, alias):
+            certain = True
+        else:
+            continue
+        met.append((rule, certain))
+        if certain and rule.get('on_successful_match') == 'Stop' and stop_at is None:
+            stop_at = rule.get('priority') or 0
+    return met
 
 
-def judge_inbound(subject, rules, zone_name, inbound_zone):
-    """EXP-RULES, second half: calls arriving from the Webex zone reach the internal zone."""
-    found = [r for r in rules if r.get('source') == 'Named' and r.get('source_name') == zone_name
-             and r.get('enabled', True) is not False]
-    evidence = {'from_zone': zone_name, 'expected_target': inbound_zone,
-                'rules': [{'name': r.get('name'), 'target_name': r.get('target_name')} for r in found]}
-    if any(r.get('target_name') == inbound_zone for r in found):
-        return make_row(subject, 'EXP-RULES', 'pass', 'calls from %s are routed to %s' % (zone_name, inbound_zone),
-                        evidence)
-    targets = ', '.join(sorted(set(str(r.get('target_name')) for r in found))) or 'nowhere'
-    return make_row(subject, 'EXP-RULES', 'fail', 'calls from %s go to %s, not to %s'
-                    % (zone_name, targets, inbound_zone), evidence)
+def _origin_text(origin):
+    kind, name = origin
+    return {'local': 'locally registered devices', 'default': 'the Default Zone'}.get(
+        kind, 'zone %s' % name if name else 'a neighbour or traversal zone')
+
+
+def _hops(met):
+    return [{'name': r.get('name'), 'priority': r.get('priority'), 'source': r.get('source') or 'Any',
+             'source_name': r.get('source_name'), 'target_name': r.get('target_name'), 'certain': certain}
+            for r, certain in met]
+
+
+def outbound_origins(rules, zone_name, inbound_zone):
+    """Where a call to Webex can arrive from: the internal zone when known, else any zone the rules name."""
+    if inbound_zone:
+        return [('zone', inbound_zone)]
+    named = sorted(set(r.get('source_name') for r in rules if (r.get('source') == 'Named' and r.get('source_name')
+                                                             and r.get('source_name') != zone_name)))
+    return [('zone', None), ('local', None)] + [('zone', name) for name in named]
+
+
+def judge_route(subject, rules, zone_name, alias, origins):
+    """One EXP-RULES row: does a call to alias from one of origins reach the Webex zone?"""
+    walks = [(origin, search(rules, origin, alias)) for origin in origins]
+    evidence = {'alias': alias, 'zone': zone_name,
+                'searches': [{'from': _origin_text(o), 'matching_rules': _hops(met)} for o, met in walks]}
+    for origin, met in walks:
+        hit = next((r for r, certain in met if r.get('target_name') == zone_name), None)
+        if hit is not None:
+            return make_row(subject, 'EXP-RULES', 'pass', 'search rule %s (priority %s) routes %s from %s to zone %s'
+                            % (hit.get('name'), hit.get('priority'), alias, _origin_text(origin), zone_name),
+                            evidence)
+    origin, met = walks[0]
+    if met:
+        last = met[-1][0]
+        return make_row(subject, 'EXP-RULES', 'fail', 'from %s, search rule %s (priority %s) routes %s to zone %s, '
+                        'not to the Webex zone %s' % (_origin_text(origin), last.get('name'), last.get('priority'),
+                                                      alias, last.get('target_name'), zone_name), evidence)
+    return make_row(subject, 'EXP-RULES', 'fail', 'no enabled search rule routes %s from %s to the Webex zone %s'
+                    % (alias, ', '.join(_origin_text(o) for o in origins), zone_name), evidence)
+
+
+def inbound_origin(zone):
+    """Where the Expressway places calls from Webex: the zone with TLS verify inbound mapping, else Default."""
+    if zone.get('tls_verify_mode') is True and zone.get('tls_verify_inbound_mapping') is True:
+        return ('zone', zone.get('name'))
+    return ('default', 'DefaultZone')
+
+
+def judge_inbound(subject, rules, zone, inbound_zone):
+    """EXP-RULES, second half: calls arriving from Webex reach the internal zone."""
+    origin = inbound_origin(zone)
+    met = search(rules, origin, None)
+    why = '' if origin[0] == 'zone' else (' (TLS verify inbound mapping is not On in zone %s, so calls from '
+                                           'Webex arrive through the Default Zone)' % zone.get('name'))
+    evidence = {'from': _origin_text(origin), 'expected_target': inbound_zone, 'matching_rules': _hops(met)}
+    hit = next((r for r, certain in met if r.get('target_name') == inbound_zone), None)
+    if hit is not None:
+        return make_row(subject, 'EXP-RULES', 'pass', 'calls from Webex (%s) are routed to %s by search rule %s '
+                        '(priority %s)%s' % (_origin_text(origin), inbound_zone, hit.get('name'),
+                                             hit.get('priority'), why), evidence)
+    targets = ', '.join(sorted(set(str(r.get('target_name')) for r, certain in met))) or 'nowhere'
+    return make_row(subject, 'EXP-RULES', 'fail', 'calls from Webex (%s) go to %s, not to %s%s'
+                    % (_origin_text(origin), targets, inbound_zone, why), evidence)
 
 
 def judge_rules(subject, rules, zone, generation, sip_domains, inbound_zone):
@@ -213,9 +289,10 @@ def judge_rules(subject, rules, zone, generation, sip_domains, inbound_zone):
         return [make_row(subject, 'EXP-RULES', 'fail', 'no Webex zone, so no search rule can route to it',
                          {'search_rules': [r.get('name') for r in rules]})]
     aliases = [GENERATIONS[generation]['sample_alias']] + ['b2b-check@%s' % d for d in sip_domains]
-    rows = [judge_route(subject, rules, zone['name'], alias) for alias in aliases]
+    origins = outbound_origins(rules, zone['name'], inbound_zone)
+    rows = [judge_route(subject, rules, zone['name'], alias, origins) for alias in aliases]
     if inbound_zone:
-        rows.append(judge_inbound(subject, rules, zone['name'], inbound_zone))
+        rows.append(judge_inbound(subject, rules, zone, inbound_zone))
     return rows
 
 
@@ -225,61 +302,6 @@ def judge_dns(subject, dns_servers):
         return make_row(subject, 'EXP-DNS', 'pass', '%d DNS server(s): %s' % (
             len(dns_servers), ', '.join(s['address'] for s in dns_servers)), evidence)
     return make_row(subject, 'EXP-DNS', 'fail', 'no DNS server configured', evidence)
-
-
-def default_firewall(product):
-    """PORT-SIG-OUT on every box; PORT-MEDIA (the Expressway-E media range) on an E only."""
-    rules = [{'transport': 'TCP', 'start_port': 5061, 'end_port': 5062}]
-    if product != 'C':
-        rules.append({'transport': 'UDP', 'start_port': 36000, 'end_port': 59999})
-    return rules
-
-
-def _label(rule):
-    where = '%s/%s' % (rule['address'], rule.get('prefix_length', 0)) if rule.get('address') else 'anywhere'
-    return '%s %s-%s from %s' % (rule['transport'], rule['start_port'], rule['end_port'], where)
-
-
-def _covers(active, wanted):
-    if active.get('action') != wanted.get('action', 'Allow'):
-        return False
-    if active.get('transport') not in (wanted['transport'], 'TCPAndUDP'):
-        return False
-    if wanted.get('address') and (active.get('address'), active.get('prefix_length')) != (
-            wanted['address'], wanted.get('prefix_length', 32)):
-        return False
-    return (active.get('start_port') or 1) <= wanted['start_port'] and (active.get('end_port') or 65535) >= \
-        wanted['end_port']
-
-
-def _within(active, expected):
-    transports = ('TCP', 'UDP') if active.get('transport') == 'TCPAndUDP' else (active.get('transport'),)
-    return all(any(e['transport'] == t and e['start_port'] <= (active.get('start_port') or 1)
-                   and (active.get('end_port') or 65535) <= e['end_port'] for e in expected) for t in transports)
-
-
-def judge_firewall(subject, firewall, expected, product):
-    """EXP-FW rows: each expected range admitted by an active Allow rule; no wider Allow from anywhere."""
-    if firewall is None:
-        return [make_row(subject, 'EXP-FW', 'skip', 'this version has no firewall rule API (X8.10+)')]
-    if not firewall and expected is None:
-        return [make_row(subject, 'EXP-FW', 'skip', 'no active firewall rules: the Expressway firewall is not used')]
-    wanted = expected if expected is not None else default_firewall(product)
-    active = [dict((k, r.get(k)) for k in ('priority', 'address', 'prefix_length', 'transport', 'start_port',
-                                           'end_port', 'action', 'description')) for r in firewall]
-    rows = []
-    for rule in wanted:
-        hits = [r for r in active if _covers(r, rule)]
-        status = 'pass' if hits else 'fail'
-        summary = ('admitted by rule priority %s' % hits[0]['priority']) if hits else 'not admitted by any active rule'
-        rows.append(make_row(subject, 'EXP-FW', status, '%s: %s' % (_label(rule), summary),
-                             {'expected': rule, 'admitted_by': hits}, target=_label(rule)))
-    broad = [r for r in active if r.get('action') == 'Allow' and not r.get('prefix_length')
-             and not _within(r, wanted)]
-    if broad:
-        rows.append(make_row(subject, 'EXP-FW', 'warn', 'active rules allow more than Webex needs from anywhere: %s'
-                             % ', '.join('priority %s' % r['priority'] for r in broad), {'broader': broad}))
-    return rows
 
 
 def judge_trust(subject, roots_pem):
@@ -327,6 +349,7 @@ def run(client, params):
     rows.extend(judge_rules(subject, snap.rules, zone, used, params.get('sip_domains') or [],
                             params.get('inbound_target_zone')))
     rows.append(judge_dns(subject, snap.dns_servers))
-    rows.extend(judge_firewall(subject, snap.firewall, params.get('expected_firewall'), snap.sysinfo.get('product')))
+    rows.extend(_config_firewall.judge_firewall(subject, snap.firewall, params.get('expected_firewall'),
+                                                snap.sysinfo.get('product'), params.get('firewall_interface')))
     rows.append(judge_trust(subject, snap.roots_pem))
     return rows

@@ -210,15 +210,31 @@ _RULES = (
          'Load a certificate the Webex side accepts (public CA, both EKUs, full chain) and open TCP 5062.'),
     Rule('EXP-ZONE', 'C', 'must',
          'A Webex DNS zone exists: profile Custom, respond to SIP searches On, TLS verify On with subject '
-         'callservice.ciscospark.com, Modify DNS request On, domain callservice.ciscospark.com, SIP On, '
-         'TLS verify inbound mapping On.', _B2B,
-         'Reads the DNS zones from the Expressway API and compares each setting.',
-         'The zone and the settings that differ.',
+         'callservice.ciscospark.com, Modify DNS request On, domain callservice.ciscospark.com, SIP On: '
+         'exactly what the B2B article asks.', _B2B,
+         'Reads the DNS zones and compares each setting the B2B article names with the values of the zone '
+         'generation (ciscospark: callservice.ciscospark.com; webex: sip.webex.com and callservice.webex.com). '
+         'A zone with all of them passes. Settings only the Hybrid Calling and TAC guides recommend (TLS '
+         'verify inbound mapping, fallback transport TLS, media encryption, preloaded SIP routes) and H.323 '
+         'off are listed in the evidence with their source, never failed. A zone with the ciscospark values '
+         'passes; its summary and evidence carry the advice to move to the webex generation.',
+         'The zone, the settings compared, those that differ, the recommendations not followed with their '
+         'source, and the migration advice.',
          'Create or correct the Webex DNS zone with the listed settings.'),
     Rule('EXP-RULES', 'C', 'must',
-         'Search rules route Webex B2B aliases to the Webex DNS zone, and Webex calls to the internal zone.',
-         _B2B, 'Reads the search rules from the Expressway API.', 'The matching rules and their targets.',
-         'Add search rules for .*@.*\\.ciscospark\\.com.* and the Webex SIP domains to the Webex zone.'),
+         'Search rules route Webex B2B aliases to the Webex DNS zone, and calls from Webex to the internal '
+         'zone, as the Expressway searches them.', _B2B,
+         'Searches the rules as the Expressway does: enabled rules for SIP in priority order, rules of one '
+         'priority together, a matching Stop rule ending the search, and only the rules whose source takes '
+         'the call: Any, AllZones (not the Default Zone), LocalZone (locally registered devices), or the Named '
+         'zone the call arrives from. A call to Webex arrives from inbound_target_zone when it is set, so a '
+         'rule from the traversal zone counts; else from any zone. A call from Webex arrives from the Webex '
+         'zone when TLS verify and TLS verify inbound mapping are On, otherwise from the Default Zone; any '
+         'rule may take it, but only an AnyAlias Stop rule shadows the rules after it.',
+         'Per alias and origin, the rules met in order with their source and target.',
+         'Add search rules for .*@.*\\.ciscospark\\.com.* and the Webex SIP domains to the Webex zone, with a '
+         'source the calls arrive from, above any Stop rule that takes them first; route calls from Webex (from '
+         'the Default Zone without inbound mapping) to the internal zone.'),
     Rule('EXP-DNS', 'C', 'must', 'The Expressway has DNS servers configured (IN-DNS).', _B2B,
          'Reads the DNS server list from the Expressway API.', 'The DNS servers configured.',
          'Configure at least one DNS server on the Expressway.'),
@@ -232,9 +248,21 @@ _RULES = (
          'Reads the trusted CA list and matches the roots by SHA-256.', 'The roots found.',
          'Add IdenTrust Commercial Root CA 1 to the trusted CA list (Cloud Certificate Management).'),
     Rule('EXP-FW', 'C', 'should',
-         'The Expressway firewall rules admit the Webex signalling and media ranges, and nothing broader.',
-         _TAC, 'Reads the firewall rules from the Expressway API.', 'The rules that differ.',
-         'Admit TCP 5061-5062 and the Webex media range; remove broader rules.'),
+         'The Expressway firewall rules admit the Webex signalling and media ranges, and nothing broader, as '
+         'the firewall evaluates them.',
+         _TAC + '; Webex article WBX000028782 (source ranges)',
+         'Evaluates the active rules as the firewall does: lowest priority number first, the first rule whose '
+         'source address and prefix, interface (firewall_interface), transport (or the port a non-Custom '
+         'service implies) and ports match decides. Traffic from every IPv4 range Cisco publishes for Webex '
+         '(listed with its source and retrieval date in _webex_ranges) to TCP 5061-5062 and, on an '
+         'Expressway-E, UDP 36000-59999 must meet an Allow rule first. A Drop or Reject rule that takes any of '
+         'it first fails, so an Allow rule opened only to a private prefix, followed by a drop-all rule, '
+         'fails; traffic no rule matches gets in only through the final allow-all rule the Expressway adds, '
+         'and warns. Allow rules from anywhere beyond these ranges warn. No active rules: skip.',
+         'Per range of ports and Webex source range, the rules that decide it, those that act against it, '
+         'whether the final rule is reached, and the source of the ranges.',
+         'Admit TCP 5061-5062 and the media range from the Webex ranges (or from anywhere) above any drop '
+         'rule; remove broader Allow rules.'),
     Rule('EXP-CERT', 'C', 'should',
          "The Expressway-E's server certificate on its SIP TLS port is valid, names its FQDN, chains to a "
          'public root and carries clientAuth and serverAuth.', _FN,

@@ -18,9 +18,25 @@ description:
     V(skip), a summary, the evidence seen and the remedy, in the shape every check module of the
     collection shares. The subject of every row is O(host).
   - Never changes anything; runs the same in check mode.
-  - Catches, among others, a Webex zone whose TLS verify subject name is wrong and a search rule that
-    sends Webex calls to another zone.
-  - A zone with the legacy C(ciscospark) values passes EXP-ZONE with V(warn), naming the newer values.
+  - Catches, among others, a Webex zone whose TLS verify subject name is wrong, a search rule that
+    sends Webex calls to another zone, and a firewall rule set that drops or does not admit Webex.
+  - EXP-ZONE passes a zone set exactly as the Webex B2B article says. Settings other Cisco guides
+    recommend (TLS verify inbound mapping, fallback transport, media encryption, preloaded SIP routes,
+    H.323 off) are listed with their source in the row's evidence, never failed. A zone with the
+    article's C(ciscospark) values passes, and its summary and evidence carry the advice to move to the
+    C(webex) generation.
+  - EXP-RULES searches the rules the way the Expressway does: enabled SIP rules in priority order, rules
+    of one priority together, a matching V(Stop) rule ending the search, and only rules whose source
+    takes the call (V(Any), V(AllZones), V(LocalZone), or the V(Named) zone the call arrives from). A
+    call to Webex is taken to arrive from O(inbound_target_zone) when it is set. A call from Webex arrives
+    from the Webex zone when its TLS verify mode and TLS verify inbound mapping are on, otherwise from
+    the Default Zone.
+  - EXP-FW evaluates the active firewall rules the way the firewall does, lowest priority number first,
+    the first matching rule deciding by source address and prefix, interface, transport (or the port a
+    non-Custom service implies) and port range. Traffic from the ranges Cisco publishes for Webex, or
+    from the address an O(expected_firewall) entry names, must meet an V(Allow) rule first; a
+    V(Drop) or V(Reject) rule that takes it first fails the row; traffic that no rule matches gets in
+    only through the final allow-all rule the Expressway adds, which gives V(warn).
 extends_documentation_fragment:
   - ucops.expressway._connection
   - ucops.expressway._attributes.info_module
@@ -36,7 +52,7 @@ options:
     description:
       - Webex domain generation to expect.
       - V(ciscospark) are the values of the Webex B2B article (C(callservice.ciscospark.com)), the legacy
-        generation, reported as V(warn).
+        generation; a zone with them passes with the advice to move.
       - V(webex) are the Hybrid Calling values (C(callservice.webex.com), TLS name C(sip.webex.com)); they need
         X8.11.4 or later.
       - V(any) accepts either and judges the zone by the generation its values belong to.
@@ -52,13 +68,16 @@ options:
   inbound_target_zone:
     description:
       - Zone (traversal or neighbour) that calls arriving from the Webex zone must be routed to.
-      - If not set, that half of EXP-RULES is not checked.
+      - Calls to Webex are judged as arriving from this zone, so a search rule whose source is this named
+        zone counts.
+      - If not set, calls from Webex are not checked, and a call to Webex passes when it reaches the Webex
+        zone from some zone or from locally registered devices.
     type: str
   expected_firewall:
     description:
-      - Port ranges the Expressway's active firewall rules must admit (EXP-FW).
+      - Traffic the Expressway's active firewall rules must admit (EXP-FW), one entry per port range.
       - If not set, TCP 5061-5062 (PORT-SIG-OUT) and, on an Expressway-E, UDP 36000-59999 (PORT-MEDIA)
-        from anywhere are expected, and a box without active firewall rules is reported as V(skip).
+        from the Webex ranges are expected, and a box without active firewall rules is reported as V(skip).
       - Active V(Allow) rules open to any address (prefix length 0) beyond these ranges give V(warn).
     type: list
     elements: dict
@@ -77,17 +96,28 @@ options:
         type: int
         required: true
       address:
-        description: Source address the rule must name; if not set, any source address.
+        description:
+          - Source network the traffic comes from (with O(expected_firewall[].prefix_length)).
+          - If not set, the IPv4 ranges Cisco publishes for Webex signalling and media.
         type: str
       prefix_length:
         description: Prefix length that goes with O(expected_firewall[].address).
         type: int
         default: 32
       action:
-        description: Action of the rule.
+        description: What the firewall must do with this traffic (the action of the first rule it meets).
         type: str
         choices: [Allow, Drop, Reject]
         default: Allow
+  firewall_interface:
+    description:
+      - Interface Webex traffic reaches the Expressway on; firewall rules bound to the other interface
+        do not apply to it (EXP-FW).
+      - V(LAN2) is the external interface of an Expressway-E with the Advanced Networking option.
+    type: str
+    choices: [LAN1, LAN2]
+    default: LAN1
+    version_added: 0.2.0
   fail_on:
     description:
       - V(must) fails the task when a must rule fails; V(should) also when a should rule fails or warns;
@@ -187,6 +217,7 @@ def main():
         sip_domains=dict(type='list', elements='str', default=[]),
         inbound_target_zone=dict(type='str'),
         expected_firewall=dict(type='list', elements='dict', options=FIREWALL_SPEC),
+        firewall_interface=dict(type='str', default='LAN1', choices=['LAN1', 'LAN2']),
         fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)

@@ -113,7 +113,7 @@ def test_search_rule_pointing_at_another_zone_fails_exp_rules():
     row = rows_of(result, 'EXP-RULES')[0]
     assert row['status'] == 'fail'
     assert 'Webex-B2B outbound' in row['summary'] and 'To-Internal' in row['summary']
-    assert row['evidence']['matching_rules'][0]['target_name'] == 'To-Internal'
+    assert row['evidence']['searches'][0]['matching_rules'][0]['target_name'] == 'To-Internal'
 
 
 def test_higher_priority_rule_that_stops_elsewhere_wins():
@@ -126,14 +126,15 @@ def test_higher_priority_rule_that_stops_elsewhere_wins():
     assert rows_of(result, 'EXP-RULES')[0]['status'] == 'pass'
 
 
-def test_legacy_generation_is_accepted_with_a_warning():
+def test_article_generation_passes_with_migration_advice():
     zone = dict(ZONE, SIPTLSVerifySubjectName='callservice.ciscospark.com',
                 SIPDnsOverrideName='callservice.ciscospark.com')
     rules = [dict(RULES[0], PatternString=r'.*@.*\.ciscospark\.com.*'), RULES[1]]
-    result, dummy = run_module(webex_config_check, dict(ARGS, fail_on='must'), conversation(zones=[zone], rules=rules))
-    assert result.get('failed') is not True
-    assert by_rule(result)['EXP-ZONE'] == 'warn' and by_rule(result)['EXP-RULES'] == 'pass'
-    assert 'legacy' in rows_of(result, 'EXP-ZONE')[0]['summary']
+    result, dummy = run_module(webex_config_check, ARGS, conversation(zones=[zone], rules=rules))
+    assert result.get('failed') is not True, result['msg']
+    assert by_rule(result)['EXP-ZONE'] == 'pass' and by_rule(result)['EXP-RULES'] == 'pass'
+    row = rows_of(result, 'EXP-ZONE')[0]
+    assert row['evidence']['advice'] == _config_check.MIGRATION_ADVICE and 'sip.webex.com' in row['summary']
     # Asking for the webex generation explicitly does not accept the ciscospark zone.
     result, dummy = run_module(webex_config_check, dict(ARGS, generation='webex'),
                                conversation(zones=[zone], rules=rules))
@@ -175,18 +176,29 @@ def test_no_dns_servers_and_missing_media_rule_and_broad_rule():
     assert by_rule(result)['EXP-DNS'] == 'fail'
     statuses = [(row['target'], row['status']) for row in rows_of(result, 'EXP-FW')]
     # The any-port rule admits both ranges, but it is wider than Webex needs: warn.
-    assert statuses == [('TCP 5061-5062 from anywhere', 'pass'), ('UDP 36000-59999 from anywhere', 'pass'),
-                        (None, 'warn')]
+    assert statuses == [('TCP 5061-5062 from the Webex ranges', 'pass'), ('UDP 36000-59999 from the Webex ranges',
+                                                                          'pass'), (None, 'warn')]
+    # No media rule: the media range gets in only through the Expressway's final allow-all rule.
     result, dummy = run_module(webex_config_check, ARGS, conversation(firewall=FIREWALL[:2]))
-    assert [row['status'] for row in rows_of(result, 'EXP-FW')] == ['pass', 'fail']
+    assert [row['status'] for row in rows_of(result, 'EXP-FW')] == ['pass', 'warn']
+    assert "final allow-all rule" in rows_of(result, 'EXP-FW')[1]['summary']
 
 
 def test_expected_firewall_with_source_ranges():
     args = dict(ARGS, expected_firewall=[{'transport': 'TCP', 'start_port': 5061, 'end_port': 5062,
                                           'address': '198.51.100.0', 'prefix_length': 24}])
+    # The rule from anywhere admits 198.51.100.0/24 too.
     result, dummy = run_module(webex_config_check, args, conversation())
     row = rows_of(result, 'EXP-FW')[0]
-    assert row['status'] == 'fail' and row['target'] == 'TCP 5061-5062 from 198.51.100.0/24'
+    assert row['status'] == 'pass' and row['target'] == 'TCP 5061-5062 from 198.51.100.0/24'
+    assert row['evidence']['sources'][0]['decided_by'] == [30000]
+    # Signalling open only to another network, and a drop-all rule after it: not admitted.
+    drop_all = {'Index': 9, 'Priority': 65000, 'Address': '0.0.0.0', 'PrefixLength': 0, 'Transport': 'TCPAndUDP',
+                'StartPort': 1, 'EndPort': 65535, 'Action': 'Drop', 'Service': 'Custom'}
+    firewall = [FIREWALL[0], dict(FIREWALL[1], Address='203.0.113.0', PrefixLength=24), drop_all]
+    result, dummy = run_module(webex_config_check, args, conversation(firewall=firewall))
+    row = rows_of(result, 'EXP-FW')[0]
+    assert row['status'] == 'fail' and 'priority 65000 (Drop 0.0.0.0/0' in row['summary']
 
 
 def test_empty_firewall_is_skipped_and_zone_found_by_name_only():
@@ -205,11 +217,15 @@ def test_fail_on_never_and_api_error():
 
 
 def test_generations_table_matches_the_role():
-    role = yaml.safe_load(ROLE_VARS.read_text())['webex_b2b_generations']
+    role_vars = yaml.safe_load(ROLE_VARS.read_text())
+    role = role_vars['webex_b2b_zone_generations']
     for name, values in _config_check.GENERATIONS.items():
         assert role[name]['tls_verify_subject_name'] == values['tls_verify_subject_name']
         assert role[name]['domain_to_search_for'] == values['domain_to_search_for']
         assert _config_check.rule_matches({'pattern_type': 'Regex', 'pattern_string': role[name]['alias_pattern']},
                                           values['sample_alias'])
-    required = yaml.safe_load(ROLE_VARS.read_text())['webex_b2b_zone_required']
+    required = role_vars['webex_b2b_zone_required']
     assert {k: v for k, v in required.items() if k in _config_check.ZONE_REQUIRED} == _config_check.ZONE_REQUIRED
+    # Where the role sets a recommended setting, it sets the recommended value.
+    for option, value, dummy_source, dummy_why in _config_check.ZONE_RECOMMENDED:
+        assert required.get(option, value) == value, option
