@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_firewall, _fields
+from ansible_collections.ucops.expressway.plugins.module_utils import _exp_cert
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
@@ -339,6 +340,7 @@ def parse_pem(text):
 def run(client, params):
     """Read the box, judge every EXP rule; returns result rows (subject = the Expressway host)."""
     subject = params['host']
+    exp_cert_bundle = _exp_cert.load_bundle(params.get('sip_tls'))  # bad input fails before any request
     snap = read_config(client)
     generation = params['generation']
     rows = []
@@ -352,4 +354,5 @@ def run(client, params):
     rows.extend(_config_firewall.judge_firewall(subject, snap.firewall, params.get('expected_firewall'),
                                                 snap.sysinfo.get('product'), params.get('firewall_interface')))
     rows.append(judge_trust(subject, snap.roots_pem))
+    rows.extend(_exp_cert.judge(subject, params.get('sip_tls'), exp_cert_bundle, snap.sysinfo.get('version')))
     return rows

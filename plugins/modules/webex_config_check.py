@@ -118,6 +118,42 @@ options:
     choices: [LAN1, LAN2]
     default: LAN1
     version_added: 0.2.0
+  sip_tls:
+    description:
+      - The Expressway-E's SIP TLS port, to judge the certificate it presents there (EXP-CERT): validity, the
+        name, path validation, clientAuth and serverAuth, and when a public CA renewal loses clientAuth.
+      - The certificate is read off the wire; no private key or file is needed. The version for the forecast
+        is the one the API reports.
+      - If not set, EXP-CERT is not checked and has no row.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      host:
+        description: Address or FQDN of the Expressway-E's SIP TLS listener (usually its public interface).
+        type: str
+        required: true
+      port:
+        description: SIP TLS port.
+        type: int
+        default: 5061
+      server_name:
+        description:
+          - The Expressway's FQDN the certificate must carry; also sent as SNI.
+          - If not set, O(sip_tls.host).
+        type: str
+      ca_bundle:
+        description:
+          - PEM file of the root CAs to validate the chain to.
+          - If not set, Mozilla's roots as the certifi package ships them.
+        type: path
+      expiry_warning_days:
+        description: Warn when the certificate expires within this many days.
+        type: int
+        default: 30
+      timeout:
+        description: Seconds to wait for the TLS connection.
+        type: float
+        default: 5.0
   fail_on:
     description:
       - V(must) fails the task when a must rule fails; V(should) also when a should rule fails or warns;
@@ -192,7 +228,7 @@ summary:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check, _exp_cert
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
     call_api,
     connection_argument_spec,
@@ -218,6 +254,7 @@ def main():
         inbound_target_zone=dict(type='str'),
         expected_firewall=dict(type='list', elements='dict', options=FIREWALL_SPEC),
         firewall_interface=dict(type='str', default='LAN1', choices=['LAN1', 'LAN2']),
+        sip_tls=dict(type='dict', options=_exp_cert.sip_tls_spec()),
         fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
