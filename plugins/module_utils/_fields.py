@@ -91,6 +91,23 @@ class Resource:
         """API body for the given options (already validated); None values are not managed, not sent."""
         return {self.by_option[o].key: self.by_option[o].to_api(v) for o, v in options.items() if v is not None}
 
+    def records(self, data):
+        """The objects of a GET answer, in every shape the contract allows; none is [].
+
+        A list of objects or one bare object; with a wrapper key (DNS servers) also the object or list
+        under that key, and a list of such wrappers. Empty objects and non-objects are dropped.
+        """
+        found = []
+        for item in data if isinstance(data, list) else [data]:
+            if not isinstance(item, dict):
+                continue
+            if self.wrapper and self.wrapper in item:
+                inner = item[self.wrapper]
+                found.extend(r for r in (inner if isinstance(inner, list) else [inner]) if isinstance(r, dict) and r)
+            elif item:
+                found.append(item)
+        return found
+
     def key_of(self, record):
         return record.get(self.key_field.key)
 

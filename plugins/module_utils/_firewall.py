@@ -6,8 +6,9 @@
 
 The module identifies a rule by its priority (the API by ``Index``, which the user never sees). Edits
 go to the pending set and take effect only on activation, which the Expressway refuses while two
-pending rules share a priority. All refusals happen before the first write; the writes themselves go
-through the reconcile runner, so check mode and the plan are the same as for every other resource.
+pending rules share a priority. All refusals happen before the first write; the plan and check mode are
+the reconcile runner's. The API addresses a rule by an index the box may renumber after a delete, so the
+writes re-identify their rule by priority and contents once a delete went out (``write_rules``).
 """
 
 from __future__ import annotations
@@ -16,20 +17,26 @@ from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     ApiError,
     ExpresswayError,
+    OutcomeUnknown,
     RefusedError,
     ValidationError,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import (
     Plan,
     apply_plan,
-    apply_plans,
     desired_options,
     group_by,
     list_records,
+    outcome,
     plan_collection,
     records_after,
+    send,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._validate import check_ranges, ip_literal
+from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
+    check_port_order,
+    check_ranges,
+    ip_literal,
+)
 
 RULE = _fields.FIREWALL_RULE
 IDENTITY = 'priority'
@@ -50,7 +57,7 @@ def desired_rules(rules, state):
 
 
 def check_rule(item, state):
-    check_ranges(RULE, item)
+    check_ranges(RULE, item, 'rules.')
     if item.get('address') is None:
         if state == 'absent':
             return
@@ -96,14 +103,20 @@ def _version_note(client):
 
 
 def check_plans(plans, items):
-    """A new rule needs what the box cannot default; a rule deleted by priority must match what was declared."""
+    """A new rule needs what the box cannot default; a rule deleted by priority must match what was declared.
+
+    Also checks each written rule as a whole (a declared start_port against the end_port already on the
+    box), so that no rule of the task is written when one of them would be refused.
+    """
+    declared = {item[IDENTITY]: item for item in items}
     for plan in plans:
+        if plan.action in ('create', 'update'):
+            check_port_order(plan.after, declared.get(plan.after.get(IDENTITY), {}))
         if plan.action == 'create':
             missing = [f.option for f in RULE.fields if f.create_required and plan.after.get(f.option) is None]
             if missing:
                 raise ValidationError(f'rules.{missing[0]}', None, 'a value: creating the rule with priority '
                                       f'{plan.after[IDENTITY]} requires ' + ', '.join(missing))
-    declared = {item[IDENTITY]: item for item in items}
     for plan in plans:
         if plan.action != 'delete' or plan.before.get(IDENTITY) not in declared:
             continue
@@ -155,9 +168,68 @@ def view(records, priorities, managed=True):
     return sorted(chosen, key=lambda r: (r.get(IDENTITY) or 0, sorted(map(str, r.items()))))
 
 
+def read_pending(client):
+    return [canonical(r) for r in list_records(client, RULE)]
+
+
+def locate(client, plan):
+    """The rule the plan is about, as the pending set holds it now: found by priority and contents.
+
+    Several rules holding the priority: the one equal to what was read (or planned), else a refusal.
+    """
+    priority = (plan.before or plan.after)[IDENTITY]
+    held = [r for r in read_pending(client) if r.get(IDENTITY) == priority]
+    if len(held) <= 1:
+        return held[0] if held else None
+    same = [r for r in held if outcome(plan, r) in ('unchanged', 'done')]
+    if len(same) == 1:
+        return same[0]
+    raise RefusedError(f'Refusing to write the rule with priority {priority}: {len(held)} rules in the pending set '
+                       'hold that priority now, and none is certainly the one this task read. Nothing more '
+                       'was written; resolve the clash on the box, then run again.', priority=priority)
+
+
+def readdress(plan, current):
+    """The plan aimed at the rule's index as re-read; None for a delete whose rule is already gone."""
+    priority = plan.before[IDENTITY]
+    if current is None and plan.action == 'delete':
+        return None
+    if current is None or outcome(plan, current) != 'unchanged':
+        raise RefusedError(f'Refusing to {plan.action} the rule with priority {priority}: it changed on the box '
+                           'during this run (another client?), so it may no longer be the rule this task read. '
+                           'Nothing more was written; run the task again.', priority=priority)
+    return Plan(plan.action, dict(plan.body, **{RULE.key_field.key: current['index']}), plan.before, plan.after)
+
+
+def write_rules(client, plans, check_mode):
+    """Send the planned writes, deletes first.
+
+    The contract does not say whether the box renumbers the other rules after a delete, so once a delete
+    went out, every write addressed by index re-reads the pending set and finds its rule again by priority
+    and contents; a remembered index is never reused. A lost answer is settled by the same re-read.
+    """
+    moved = False
+    for plan in plans if not check_mode else ():
+        if not plan.changed:
+            continue
+        if moved and plan.action != 'create':
+            plan = readdress(plan, locate(client, plan))
+            if plan is None:
+                continue
+        send(client, RULE, plan, lambda plan=plan: locate(client, plan),
+             f'the firewall rule with priority {(plan.before or plan.after)[IDENTITY]}',
+             rebind=readdress, resend_create=False)
+        moved = moved or plan.action == 'delete'
+
+
 def activate_pending(client, check_mode):
     try:
         apply_plan(client, None, Plan('update', {}, path=_fields.FIREWALL_ACTIVATION_PATH), check_mode)
+    except OutcomeUnknown:
+        # Activation copies pending to active and can be repeated; a lost answer is settled by comparing.
+        pending, active = read_sets(client)
+        if view(pending, set(), managed=False) != view(active, set(), managed=False):
+            raise
     except ApiError as err:
         raise ApiError(err.method, err.url, err.status, err.message, 'activation failed: the pending rules were '
                        'written but the active set is unchanged') from err
@@ -176,7 +248,7 @@ def run_firewall(client, params, check_mode=False, want_diff=False):
         check_lockout(pending, active, after, params['management_port'] or params['port'])
     if activate:
         check_clash(after)
-    apply_plans(client, RULE, plans, check_mode)
+    write_rules(client, plans, check_mode)
     if activate:
         activate_pending(client, check_mode)
     result = {'changed': staged or activate, 'activated': activate, 'rules': view(after, managed)}

@@ -12,8 +12,15 @@ resources reuse ``desired_options``, ``plan_update`` and ``apply_plan``; only th
 
 from __future__ import annotations
 
+import re
+
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
+    ApiError,
+    ExpresswayError,
+    OutcomeUnknown,
+    ValidationError,
+)
 from ansible_collections.ucops.expressway.plugins.module_utils._validate import check_ranges, require_on_create
 
 
@@ -62,14 +69,23 @@ def plan_named(resource, current, desired, state):
     return plan_update(resource, current, desired)
 
 
+# A 400 that says the object is missing; any other 400 on a read stays an error.
+_MISSING = re.compile(r'does not exist|not found|no such|not exist', re.I)
+
+
 def find_named(client, resource, name):
-    """One GET by name; falls back to list + pick when the box has no /name/ filter (before X8.9.1: 404)."""
+    """The record called name, or None. Every answer the contract allows for a miss reads as absent.
+
+    One GET by name: 200 with [] or {} is a miss. A 404 (also a box without the /name/ filter, before
+    X8.9.1) or a 400 whose message says the object does not exist is confirmed by listing the collection
+    once, so a 400 for any other reason stays an error.
+    """
     try:
         records = client.get_by_name(resource.path, name)
     except ApiError as err:
-        if err.status != 404:
+        if err.status != 404 and not (err.status == 400 and _MISSING.search(err.message or '')):
             raise
-        records = client.get(resource.path) or []
+        records = resource.records(client.get(resource.path))
     return pick_named(resource, records, name)
 
 
@@ -97,11 +113,6 @@ def apply_plan(client, resource, plan, check_mode):
         client.post_file(path, _fields.TRUSTED_CA_FIELD, 'ca.pem', body)
 
 
-def apply_plans(client, resource, plans, check_mode):
-    for plan in plans:
-        apply_plan(client, resource, plan, check_mode)
-
-
 def result_of(resource, plan, want_diff):
     result = {'changed': plan.changed, resource.result_key: plan.after}
     if want_diff:
@@ -126,15 +137,21 @@ def run_named(client, resource, params, check_mode=False, want_diff=False, prech
         for check in (require_on_create,) + tuple(refchecks):
             check(client, resource, desired, current)
     plan = plan_named(resource, current, desired, state)
-    apply_plan(client, resource, plan, check_mode)
+    if not check_mode and plan.changed:
+        name = desired[resource.key_field.option]
+        send(client, resource, plan, lambda: _options(resource, find_named(client, resource, name)),
+             f"the {resource.name.replace('_', ' ')} '{name}'")
     return result_of(resource, plan, want_diff)
+
+
+def _options(resource, record):
+    return resource.to_options(record) if record is not None else None
 
 
 def list_named(client, resource, name=None):
     """Info modules: all objects, or the one called name (empty list when absent), in option space."""
     if name is None:
-        records = client.get(resource.path) or []
-        return [resource.to_options(r) for r in records if isinstance(r, dict)]
+        return [resource.to_options(r) for r in resource.records(client.get(resource.path))]
     record = find_named(client, resource, name)
     return [resource.to_options(record)] if record is not None else []
 
@@ -194,22 +211,119 @@ def records_after(resource, records, plans):
 
 
 def list_records(client, resource):
-    return [resource.to_options(r) for r in client.get(resource.path) or [] if isinstance(r, dict)]
+    return [resource.to_options(r) for r in resource.records(client.get(resource.path))]
 
 
 def run_collection(client, resource, items, identity, state, check_mode=False, want_diff=False, normalize=None):
     """Reconcile an indexed collection as a whole: one GET of the list, then the planned writes.
 
-    The result and diff show the whole collection before and after, sorted by identity.
+    The identity is the API key here (a DNS server's slot), so it never moves; a write whose answer is
+    lost is settled by re-reading the list. The result and diff show the whole collection before and
+    after, sorted by identity.
     """
-    records = list_records(client, resource)
-    if normalize is not None:
-        records = [normalize(record) for record in records]
+    def read():
+        records = list_records(client, resource)
+        return [normalize(record) for record in records] if normalize is not None else records
+
+    records = read()
     plans = plan_collection(resource, records, items, identity, state)
-    apply_plans(client, resource, plans, check_mode)
+    for plan in plans if not check_mode else ():
+        if plan.changed:
+            held = identity_of(plan, identity)
+            send(client, resource, plan, lambda held=held: held_by(read(), identity, held),
+                 f'the {resource.name.replace("_", " ")} with {identity} {held}')
     before = sorted(records, key=lambda record: record.get(identity))
     after = sorted(records_after(resource, records, plans), key=lambda record: record.get(identity))
     result = {'changed': any(plan.changed for plan in plans), resource.result_key: after}
     if want_diff:
         result['diff'] = {'before': {resource.result_key: before}, 'after': {resource.result_key: after}}
     return result
+
+
+def identity_of(plan, identity):
+    return (plan.before or plan.after).get(identity)
+
+
+def held_by(records, identity, value):
+    """The record holding value, or None (a collection whose identity is unique holds at most one)."""
+    return next((record for record in records if record.get(identity) == value), None)
+
+
+# Writes whose answer was lost (docs/design.md, "Deletes and ambiguous writes"). The client never resends
+# a write the box may have applied; it raises OutcomeUnknown and the object is re-read here instead.
+
+def lost_answer(err):
+    """Did the box perhaps apply the write? (An older client reports a 5xx as a plain ApiError.)"""
+    return isinstance(err, OutcomeUnknown) or (isinstance(err, ApiError) and err.status >= 500)
+
+
+def refused_as_gone(plan, err):
+    """A DELETE refused as "no such object": an earlier attempt may have removed it; the re-read decides."""
+    return plan.action == 'delete' and isinstance(err, ApiError) and err.status in (400, 404)
+
+
+def outcome(plan, current, ignore=('index',)):
+    """Where the object re-read after a failed write stands: 'done', 'unchanged' or 'other'.
+
+    ignore: options that identify the object without being part of it (a firewall rule's index).
+    """
+    def holds(expected):
+        return current is not None and all(current.get(k) == v for k, v in expected.items() if k not in ignore)
+
+    if plan.action == 'delete':
+        return 'done' if current is None else 'unchanged' if holds(plan.before) else 'other'
+    if plan.action == 'create':
+        return 'unchanged' if current is None else 'done' if holds(plan.after) else 'other'
+    return 'done' if holds(plan.after) else 'unchanged' if holds(plan.before) else 'other'
+
+
+def send(client, resource, plan, reread, label, rebind=None, resend_create=True):
+    """Send one planned write; when the answer leaves its outcome open, re-read the object and decide.
+
+    reread() returns the object now (option space) or None; rebind(plan, current) re-addresses the plan
+    to the object as re-read (a firewall rule's index may have moved). In the planned state: success.
+    Unchanged after a lost answer: resent once (a create only where the box enforces a unique key).
+    Anything else fails, saying what the re-read found; nothing is guessed.
+    """
+    try:
+        apply_plan(client, resource, plan, False)
+        return
+    except ExpresswayError as err:
+        if not (lost_answer(err) or refused_as_gone(plan, err)):
+            raise
+        failure = err
+    current = _reread(reread, failure)
+    state = outcome(plan, current)
+    if state == 'done':
+        return
+    if not lost_answer(failure):
+        raise failure
+    if state == 'other' or (plan.action == 'create' and not resend_create):
+        raise unsettled(failure, label, state)
+    again = rebind(plan, current) if rebind is not None else plan
+    try:
+        apply_plan(client, resource, again, False)
+    except ExpresswayError as err:
+        if not (lost_answer(err) or refused_as_gone(again, err)) or outcome(plan, _reread(reread, err)) != 'done':
+            raise unsettled(err, label, 'resent') from err
+
+
+def _reread(reread, failure):
+    try:
+        return reread()
+    except ExpresswayError as err:
+        raise failure from err
+
+
+_FOUND = {
+    'other': 'shows it neither as it was before the write nor as planned, so nothing was resent',
+    'unchanged': 'shows it unchanged; a create is not resent where the box would accept a duplicate',
+    'resent': 'showed it unchanged, so the write was resent once, and that outcome is unknown too',
+}
+
+
+def unsettled(err, label, state):
+    """The failure after a re-read could not settle a write: what was sent, what came back, what was found."""
+    reason = err.reason if isinstance(err, OutcomeUnknown) else f'HTTP {err.status}: {err.message}'
+    return OutcomeUnknown(err.method, err.url, f'{reason}; a re-read of {label} {_FOUND[state]}. '
+                          'Check it on the Expressway, then run the task again.')

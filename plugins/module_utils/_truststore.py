@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import traceback
 
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, OutcomeUnknown, ValidationError
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import Plan, apply_plan
 
@@ -85,12 +85,39 @@ def plan_append(current, wanted, path):
                 {'certificates': after}, path=path), missing
 
 
+def read_store(client):
+    """The trusted CA list as PEM text; an answer that cannot be that list is an error naming the URL.
+
+    An empty body is refused too: it cannot be told apart from a failed read (a login page cut short, a
+    proxy's empty 200), and reading it as "no CAs" would upload duplicates or fail a check for nothing.
+    """
+    text = client.get_text(_fields.TRUSTED_CA_PATH)
+    if _BLOCK.search(text or ''):
+        return text
+    what = 'an empty body' if not (text or '').strip() else f'text that is not PEM: {_excerpt(" ".join(text.split()))!r}'
+    raise ApiError('GET', client.url(_fields.TRUSTED_CA_PATH), 200, None,
+                   f'expected the trusted CA list as PEM certificates, got {what}')
+
+
+def _upload(client, plan, missing, check_mode):
+    """The one POST; when its answer is lost, a re-read of the store says whether it took effect."""
+    try:
+        apply_plan(client, None, plan, check_mode)
+    except OutcomeUnknown as err:
+        have = {cert.sha256 for cert in parse_bundle(read_store(client))}
+        absent = [cert.subject for cert in missing if cert.sha256 not in have]
+        if absent:
+            raise OutcomeUnknown(err.method, err.url, f'{err.reason}; a re-read of the trusted CA list lacks '
+                                 f'{len(absent)} of the {len(missing)} certificates ({"; ".join(absent)}). '
+                                 'Run the task again: it uploads only what is missing.') from err
+
+
 def run_append(client, pem_text, option, check_mode=False, want_diff=False):
     """GET the store, upload the missing certificates in one POST, report what was (or would be) added."""
     wanted = parse_bundle(pem_text, option)
-    current = parse_bundle(client.get_text(_fields.TRUSTED_CA_PATH))
+    current = parse_bundle(read_store(client))
     plan, missing = plan_append(current, wanted, _fields.TRUSTED_CA_PATH)
-    apply_plan(client, None, plan, check_mode)
+    _upload(client, plan, missing, check_mode)
     result = {'changed': plan.changed, 'added': [cert.describe() for cert in missing],
               'certificates': [cert.describe() for cert in wanted]}
     if want_diff:

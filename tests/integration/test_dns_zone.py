@@ -103,7 +103,8 @@ def test_certificate_is_verified_by_default(ansible, emulator):
     del args["ca_path"]
     result = ansible.run_module(MODULE, args)
     assert result["failed"] is True
-    assert "CERTIFICATE_VERIFY_FAILED" in result["msg"] or "certificate verify failed" in result["msg"]
+    assert any(words in result["msg"] for words in ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed",
+                                                    "give the CA that issued it in option ca_path")), result["msg"]
     assert emulator.writes() == []
 
 
@@ -117,3 +118,46 @@ def test_v1_prefix_and_percent_encoded_name(ansible, emulator):
     assert ansible.run_module(MODULE, args)["changed"] is False
     gets = emulator.requests(method="GET", since=mark)
     assert len(gets) == 1 and gets[0]["path"].startswith("/api/v1/provisioning/common/zone/dnszone/name/")
+
+
+@pytest.mark.parametrize("name_miss, create_status", [
+    ("empty-list", 201), ("empty-object", 200), ("404", 201), ("400", 200)])
+def test_every_name_miss_shape_reads_as_absent(ansible, emulator_factory, name_miss, create_status):
+    emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "create_status": create_status}])
+    args = connection(emu, name=NAME, hop_count=20)
+    mark = emu.mark()
+    gone = ansible.run_module(MODULE, dict(args, state="absent"))
+    assert gone["changed"] is False and not gone.get("failed"), gone
+    # A miss the box answers with 404 or 400 is confirmed by listing the collection once.
+    assert len(emu.requests(method="GET", since=mark)) == (2 if name_miss in ("404", "400") else 1)
+    assert emu.writes(since=mark) == []
+    created = ansible.run_module(MODULE, args)
+    assert created["changed"] is True, created
+    assert [w["method"] for w in emu.writes(since=mark)] == ["POST"] and box_zone(emu)["HopCount"] == 20
+    mark = emu.mark()
+    assert ansible.run_module(MODULE, args)["changed"] is False
+    assert emu.writes(since=mark) == []
+
+
+@pytest.mark.parametrize("fault", ["500", "reset"])
+def test_delete_applied_but_answer_lost_is_success(ansible, emulator_factory, fault):
+    seed = {"zones": {"dnszone": [{"Name": NAME}, {"Name": "Other zone"}]}}
+    emu = emulator_factory([{"name": "exp1", "seed": seed, "fail_after_apply": f"DELETE:1:{fault}"}])
+    result = ansible.run_module(MODULE, connection(emu, name=NAME, state="absent"))
+    assert result["changed"] is True and not result.get("failed"), result
+    assert box_zone(emu) is None and box_zone(emu, "Other zone") is not None
+    assert {json.dumps(w["body"]) for w in emu.writes()} == {json.dumps({"Name": NAME})}
+    mark = emu.mark()
+    assert ansible.run_module(MODULE, connection(emu, name=NAME, state="absent"))["changed"] is False
+    assert emu.writes(since=mark) == []
+
+
+@pytest.mark.parametrize("fault", ["500", "reset"])
+def test_create_applied_but_answer_lost_is_success_without_a_resend(ansible, emulator_factory, fault):
+    emu = emulator_factory([{"name": "exp1", "fail_after_apply": f"POST:1:{fault}"}])
+    args = connection(emu, name=NAME, hop_count=25)
+    result = ansible.run_module(MODULE, args)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert box_zone(emu)["HopCount"] == 25
+    assert [w["method"] for w in emu.writes()] == ["POST"]
+    assert ansible.run_module(MODULE, args)["changed"] is False

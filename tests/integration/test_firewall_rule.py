@@ -1,4 +1,5 @@
 """ucops.expressway.firewall_rule against the emulated Expressway: pending/active sets, activation, lock-out."""
+import pytest
 import requests
 
 from support.emulator import emulator, emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
@@ -147,3 +148,57 @@ def test_cluster_peer_refuses_firewall_writes(ansible, emulator_factory):
     emu = seeded(emulator_factory, cluster_role="peer", product="expressway-c")
     result = ansible.run_module(MODULE, connection(emu, rules=[SIP]))
     assert result["failed"] is True and result["status"] == 400 and "primary" in result["msg"]
+
+
+def rule(priority, address, port):
+    return {"Priority": priority, "Address": address, "PrefixLength": 32, "Transport": "TCP", "StartPort": port,
+            "EndPort": port, "Action": "Drop", "Description": f"Rule {priority}"}
+
+
+THREE = [dict(MGMT, Priority=5), rule(10, "192.0.2.10", 1010), rule(20, "192.0.2.20", 1020),
+         rule(30, "192.0.2.30", 1030)]
+
+
+@pytest.mark.parametrize("firewall_index", ["stable", "compact"])
+def test_absent_deletes_exactly_the_declared_rules(ansible, emulator_factory, firewall_index):
+    emu = seeded(emulator_factory, {"firewall": {"pending": THREE, "active": THREE}}, firewall_index=firewall_index)
+    args = connection(emu, rules=[{"priority": 10}, {"priority": 20, "address": "192.0.2.20"}], state="absent")
+    mark = emu.mark()
+    result = ansible.run_module(MODULE, args)
+    assert result["changed"] is True and not result.get("failed"), result
+    # The second delete re-reads the pending set to find its rule's index now: one GET more than the plan.
+    assert len(emu.requests(method="GET", since=mark)) == 3
+    assert [w["method"] for w in emu.writes(since=mark)] == ["DELETE", "DELETE", "PUT"]
+    assert [r["Priority"] for r in box(emu, PENDING)] == [5, 30]
+    assert [r["Priority"] for r in box(emu, ACTIVE)] == [5, 30]
+    mark = emu.mark()
+    again = ansible.run_module(MODULE, args)
+    assert again["changed"] is False and emu.writes(since=mark) == []
+    assert [r["Priority"] for r in box(emu, PENDING)] == [5, 30]
+
+
+@pytest.mark.parametrize("firewall_index, fault", [("stable", "500"), ("compact", "500"), ("compact", "reset")])
+def test_delete_applied_but_answer_lost_deletes_nothing_else(ansible, emulator_factory, firewall_index, fault):
+    emu = seeded(emulator_factory, {"firewall": {"pending": THREE, "active": THREE}}, firewall_index=firewall_index,
+                 fail_after_apply=f"DELETE:1:{fault}")
+    args = connection(emu, rules=[{"priority": 10}, {"priority": 20}], state="absent")
+    result = ansible.run_module(MODULE, args)
+    assert result["changed"] is True and not result.get("failed"), result
+    assert [r["Priority"] for r in box(emu, PENDING)] == [5, 30]
+    assert [r["Priority"] for r in box(emu, ACTIVE)] == [5, 30]
+    assert [w["method"] for w in emu.writes()] == ["DELETE", "DELETE", "PUT"]
+
+
+def test_create_applied_but_answered_500_is_not_created_twice(ansible, emulator_factory):
+    emu = seeded(emulator_factory, fail_after_apply="POST:1:500", create_status=200)
+    result = ansible.run_module(MODULE, connection(emu, rules=[SIP, MEDIA]))
+    assert result["changed"] is True and result["activated"] is True and not result.get("failed"), result
+    assert [w["method"] for w in emu.writes()] == ["POST", "POST", "PUT"]
+    assert [r["Priority"] for r in box(emu, ACTIVE)] == [10, 500, 100, 110]
+
+
+@pytest.mark.parametrize("singleton_shape", ["object", "array"])
+def test_old_version_message_reads_either_sysinfo_shape(ansible, emulator_factory, singleton_shape):
+    emu = emulator_factory([{"name": "old", "version": "X8.9.2", "singleton_shape": singleton_shape}])
+    result = ansible.run_module(MODULE, connection(emu, rules=[SIP]))
+    assert result["failed"] is True and "X8.9.2" in result["msg"], result["msg"]

@@ -71,10 +71,21 @@ def test_path_option_reads_the_file(roots, tmp_path):
     pem_file = tmp_path / 'root.pem'
     pem_file.write_text(roots[1][0])
     result, dummy = run_module(trusted_ca, {'path': str(pem_file)}, [
-        Call('GET', ROOT, text=''),
+        Call('GET', ROOT, text=roots[0][0]),
         Call('POST', ROOT),
     ])
     assert result['added'][0]['sha256'] == roots[1][1]
+
+
+@pytest.mark.parametrize('text, words', [
+    ('', 'an empty body'),
+    ('<!DOCTYPE html><html><body>Please log in</body></html>', "'<!DOCTYPE html>"),
+    ('Service unavailable', "'Service unavailable'"),
+], ids=['empty', 'html', 'garbage'])
+def test_store_answer_that_is_not_pem_fails_without_upload(roots, text, words):
+    result, adapter = run_module(trusted_ca, {'certificate': roots[1][0]}, [Call('GET', ROOT, text=text)])
+    assert result['failed'] is True and writes(adapter) == []
+    assert '/certs/root' in result['msg'] and words in result['msg'], result['msg']
 
 
 @pytest.mark.parametrize('text', ['not a certificate', '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n',
