@@ -1,9 +1,13 @@
-"""The roles with the connection given the documented ways: a play that sets only module_defaults for
-group/ucops.expressway.expressway configures a box through ucops.expressway.webex_b2b, and an expressway_*
-inventory variable wins over the group for its own option while the others still come from the group."""
+"""The connection and shared options given the documented ways: a play that sets only module_defaults for
+group/ucops.expressway.expressway configures a box through ucops.expressway.webex_b2b; an expressway_*
+inventory variable wins over the group for its own option while the others still come from the group; and
+playbooks/verify.yml hands the network checks their shared options through group/ucops.expressway.checks."""
+import json
+
 import requests
 import yaml
 
+from support.ansible_runner import REPO
 from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
 
 ZONE = "Webex-B2B"
@@ -52,3 +56,26 @@ def test_inventory_variable_wins_for_its_option_only(ansible, emulator_factory, 
     inventory, playbook = play(emu, tmp_path, 9, host_vars={"expressway_port": emu.port()})
     ansible.run_playbook(playbook, inventory=inventory, check=True)
     assert ZONE in box_names(emu, "common/zone/dnszone")
+
+
+def test_verify_hands_the_shared_check_options_to_both_network_checks(ansible, emulator_factory, tmp_path):  # noqa: F811
+    """playbooks/verify.yml gives webex_verify_check_options through group/ucops.expressway.checks and
+    webex_verify_inbound through the inbound check's own module_defaults: a resolver that is not an address
+    reaches, and stops, both checks (before any DNS query)."""
+    emu = emulator_factory([{"name": "exp1", "product": "expressway-e", "version": "X14.3.2"}])
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"expressway": {"hosts": {"expe1.example.test": {}}, "vars": {
+        "ansible_connection": "local", "expressway_host": emu.host(), "expressway_port": emu.port(),
+        "expressway_username": emu.username, "expressway_password": emu.password, "expressway_ca_path": emu.ca_path,
+        "webex_verify_destinations": ["sips:reception@acme.example.test"],
+        "webex_verify_inbound": {"called_uri": "sips:someone@acme.calls.webex.test"},
+        "webex_verify_check_options": {"resolvers": ["resolver.example.test"], "timeout": 1},
+    }}}))
+    results_file = tmp_path / "results.json"
+    proc = ansible.run_playbook(REPO / "playbooks" / "verify.yml", inventory=inventory,
+                                extra_vars={"webex_verify_results_file": str(results_file)})
+    assert proc.returncode != 0
+    results = json.loads(results_file.read_text())["expe1.example.test"]
+    refused = [r for r in results if "'resolver.example.test' is not an IPv4 or IPv6 address" in r.get("msg", "")]
+    assert len(refused) == 2, results
+    assert emu.password not in proc.stdout
