@@ -18,6 +18,9 @@ bash scripts/units.sh
 step "emulator tests"
 "$bin/python" -m pytest -q -p no:cacheprovider tests/emulator
 
+step "ansible-lint --profile production (on a staged copy: no .ansible/ left in the tree)"
+bash scripts/lint.sh
+
 step "molecule scenarios"
 bash scripts/molecule.sh
 
