@@ -25,7 +25,7 @@ description:
     H.323 off) are listed with their source in the row's evidence, never failed. A zone with the
     article's C(ciscospark) values passes, and its summary and evidence carry the advice to move to the
     C(webex) generation.
-  - EXP-RULES searches the rules the way the Expressway does: enabled SIP rules in priority order, rules
+  - EXP-RULES searches the rules the way the Expressway does, with enabled SIP rules in priority order, rules
     of one priority together, a matching V(Stop) rule ending the search, and only rules whose source
     takes the call (V(Any), V(AllZones), V(LocalZone), or the V(Named) zone the call arrives from). A
     call to Webex is taken to arrive from O(inbound_target_zone) when it is set. A call from Webex arrives
@@ -120,7 +120,7 @@ options:
     version_added: 0.2.0
   sip_tls:
     description:
-      - The Expressway-E's SIP TLS port, to judge the certificate it presents there (EXP-CERT): validity, the
+      - The Expressway-E's SIP TLS port, to judge the certificate it presents there (EXP-CERT), that is validity, the
         name, path validation, clientAuth and serverAuth, and when a public CA renewal loses clientAuth.
       - The certificate is read off the wire; no private key or file is needed. The version for the forecast
         is the one the API reports.
