@@ -329,8 +329,8 @@ def expectation(fault, count, method):
     """'succeed' where a client must heal the fault, 'fail' where it must refuse, else 'either'."""
     if fault in fm.REFUSAL or count == 0:
         return "fail"
-    if fault in fm.RETRY_STATUS + fm.CONNECTION and method in ("GET", "PUT"):
-        return "succeed"
+    if fault == "http429_retry_after" or (fault in fm.RETRY_STATUS + fm.CONNECTION and method in ("GET", "PUT")):
+        return "succeed"  # 429: the box refused without acting, so even a POST may be sent again
     return "either"
 
 

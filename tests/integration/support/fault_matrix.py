@@ -4,7 +4,7 @@ Each module case names the emulator seed it starts from, the task arguments, how
 holds the declared state, and which part of the box it must never touch (``unmanaged``). The matrix is
 not the full cartesian product: ``dns_zone`` meets every fault at every position, every other module
 meets every class of fault (retryable status, broken connection, broken body, refusal) at each position
-it has, rotating through the members of the class. ``UCOPS_FAULTS_FULL=1`` runs the full product.
+it has, rotating through the members of the class; the read-only modules meet every broken body. ``UCOPS_FAULTS_FULL=1`` runs the full product.
 """
 import os
 from dataclasses import dataclass, field
@@ -19,6 +19,9 @@ REFUSAL = FAULTS[13:]
 # Before a write is forwarded, a fault that answers "200" would be the box lying that it did the write;
 # no client can tell that apart from success, so those faults only run where the write really happened.
 WRITE_BEFORE = RETRY_STATUS + ("reset_before", "reset_mid_body", "truncated", "hang") + REFUSAL
+# 429 says the box refused without acting (a client may resend even a POST), so a box that applied the
+# write never answers it: no 429 after a forwarded write.
+WRITE_AFTER = tuple(fault for fault in FAULTS if fault != "http429_retry_after")
 SLOW = ("hang", "drip")
 
 ZONE = "Webex B2B DNS"
@@ -164,9 +167,10 @@ class FirewallPresent(ModuleCase):
     def declared(self, snap, ctx):
         problems = []
         for rule in (SIP, MEDIA):
+            wanted = rest_rule(rule)
             found = [r for r in strip_index(snap[PENDING]) if r["Priority"] == rule["priority"]]
-            if found != [dict(rest_rule(rule))]:
-                problems.append(f"pending rules at priority {rule['priority']}: {found}, declared {rest_rule(rule)}")
+            if len(found) != 1 or any(found[0].get(key) != value for key, value in wanted.items()):
+                problems.append(f"pending rules at priority {rule['priority']}: {found}, declared {wanted}")
         if strip_index(snap[ACTIVE]) != strip_index(snap[PENDING]):
             problems.append("the active firewall set differs from the pending set (not activated)")
         return problems
@@ -273,11 +277,11 @@ def _pick(members, number, count=1):
 
 def _rotation(number, position):
     if position == "first":
-        return _pick(RETRY_STATUS, number) + _pick(CONNECTION, number) + list(BODY) + _pick(REFUSAL, number)
+        return _pick(RETRY_STATUS, number) + _pick(CONNECTION, number) + _pick(BODY, number) + _pick(REFUSAL, number)
     if position == "write_before":
         return (_pick(RETRY_STATUS, number + 1) + _pick(WRITE_BEFORE[5:9], number)
                 + _pick(REFUSAL, number + 1))
-    return (_pick(RETRY_STATUS, number + 2, 2) + _pick(CONNECTION, number + 2, 2) + _pick(BODY, number)
+    return (_pick(WRITE_AFTER[:4], number + 2, 2) + _pick(CONNECTION, number + 2, 2) + _pick(BODY, number + 1)
             + _pick(REFUSAL, number + 2))
 
 
@@ -289,7 +293,9 @@ def matrix(full=None):
         positions = ("first",) if key in READ_MODULES else ("first", "write_before", "write_after")
         for position in positions:
             if full or key == "dns_zone":
-                faults = WRITE_BEFORE if position == "write_before" else FAULTS
+                faults = {"first": FAULTS, "write_before": WRITE_BEFORE, "write_after": WRITE_AFTER}[position]
+            elif key in READ_MODULES:  # every body fault: each module parses its answer its own way
+                faults = _rotation(number, position) + [fault for fault in BODY if fault != _pick(BODY, number)[0]]
             else:
                 faults = _rotation(number, position)
             cases += [f"{key}-{position}-{fault}" for fault in faults]

@@ -180,7 +180,7 @@ def logged_body(request):
     try:
         body = json.loads(request.body)
     except ValueError:
-        return {"bytes": len(request.body)}
+        return f"{len(request.body)} bytes, not JSON"  # a multipart upload
     if isinstance(body, dict):
         return {k: ("********" if "password" in k.lower() else v) for k, v in body.items()}
     return body
