@@ -74,7 +74,7 @@ def _eku_verdict(leaf, version):
     if 'serverAuth' not in summary and has_client_store(version):
         return 'warn', 'no clientAuth: the %s client certificate store must hold a clientAuth certificate' % (
             CLIENT_STORE_SINCE), evidence
-    return 'fail', summary.split(';')[0], evidence
+    return 'fail', summary.split(';', maxsplit=1)[0], evidence
 
 
 def _is_ipv4(name):

@@ -197,7 +197,6 @@ class FixturePKI:
         return Leaf(name, cert, self._write(f"{name}.key", key_pem(key)), self._write(f"{name}.crt", pem(cert)),
                     self._write(f"{name}.chain.pem", b"".join(pem(c) for c in [cert] + above)))
 
-
     def _openssl_sha1(self, name, key, cn, ca, sans, ekus):
         """A leaf signed with SHA-1 by ca, through openssl x509 -req (valid from now for 365 days)."""
         csr = x509.CertificateSigningRequestBuilder().subject_name(_name(cn)).sign(key, hashes.SHA256())

@@ -232,7 +232,6 @@ class PeerPlan:
             "expiring": self.pki.leaf("in-sbc-expiring", sans=sans, not_after=now() + 10 * DAY),
         }
 
-
     # -- EXP-CERT: the Expressway-E's own certificate on its SIP TLS port ------------------------
     def _expressway_e(self):
         """Stand-ins for an Expressway-E's SIP TLS port, one per certificate (EXP-CERT reads it off the wire)."""

@@ -105,8 +105,9 @@ def test_inbound_mutual_tls_and_eku(peers, pki):
                  'IN-CERT-TRUST', 'IN-PTR'):
         assert _status(rows, subject, rule) == 'pass', rule
     # Without the SBC's trusted CA list, the pinned Webex roots decide: the unit root is not one of them.
-    pinned = _inbound.run(_checks.CheckContext(dict(params, webex_trusted_cas=None)), dict(params, webex_trusted_cas=None))
-    assert _status(pinned, subject, 'IN-MTLS') == 'warn' 
+    offline = dict(params, webex_trusted_cas=None)
+    pinned = _inbound.run(_checks.CheckContext(offline), offline)
+    assert _status(pinned, subject, 'IN-MTLS') == 'warn'
     assert _status(rows, subject, 'IN-SRV') == 'fail'      # sbc6 has no A record
     assert _status(rows, subject, 'IN-CONTACT') == 'fail'  # AAAA only
     assert [r['level'] for r in rows if r['rule'] == 'IN-CERT-EKU'] == ['must']
