@@ -234,8 +234,8 @@ def outbound_origins(rules, zone_name, inbound_zone):
     """Where a call to Webex can arrive from: the internal zone when known, else any zone the rules name."""
     if inbound_zone:
         return [('zone', inbound_zone)]
-    named = sorted(set(r.get('source_name') for r in rules if (r.get('source') == 'Named' and r.get('source_name')
-                                                             and r.get('source_name') != zone_name)))
+    named = sorted(set(r.get('source_name') for r in rules
+                       if r.get('source') == 'Named' and r.get('source_name') not in (None, '', zone_name)))
     return [('zone', None), ('local', None)] + [('zone', name) for name in named]
 
 
@@ -271,8 +271,10 @@ def judge_inbound(subject, rules, zone, inbound_zone):
     """EXP-RULES, second half: calls arriving from Webex reach the internal zone."""
     origin = inbound_origin(zone)
     met = search(rules, origin, None)
-    why = '' if origin[0] == 'zone' else (' (TLS verify inbound mapping is not On in zone %s, so calls from '
-                                           'Webex arrive through the Default Zone)' % zone.get('name'))
+    why = ''
+    if origin[0] != 'zone':
+        why = (' (TLS verify inbound mapping is not On in zone %s, so calls from Webex arrive through the '
+               'Default Zone)' % zone.get('name'))
     evidence = {'from': _origin_text(origin), 'expected_target': inbound_zone, 'matching_rules': _hops(met)}
     hit = next((r for r, certain in met if r.get('target_name') == inbound_zone), None)
     if hit is not None:

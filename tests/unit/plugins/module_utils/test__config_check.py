@@ -75,8 +75,8 @@ def test_webex_generation_zone_passes_without_advice():
 
 # EXP-RULES
 
-def rules_statuses(rules, zone=ARTICLE_ZONE, inbound='Traversal', domains=()):
-    rows = _config_check.judge_rules(HOST, rules, zone, 'ciscospark', list(domains), inbound)
+def rules_statuses(rules, zone=None, inbound='Traversal', domains=()):
+    rows = _config_check.judge_rules(HOST, rules, zone or ARTICLE_ZONE, 'ciscospark', list(domains), inbound)
     return [row['status'] for row in rows]
 
 
