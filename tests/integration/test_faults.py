@@ -62,7 +62,8 @@ class FaultProxy:
         self.config_path, self.log_path = self.work / "proxy.json", self.work / "proxy-log.jsonl"
         self.ready_path = self.work / "proxy-ready.json"
         self.config_path.write_text(json.dumps(config))
-        self.stderr = open(self.work / "proxy-stderr.txt", "w+", encoding="utf-8")  # pylint: disable=consider-using-with
+        # pylint: disable-next=consider-using-with
+        self.stderr = open(self.work / "proxy-stderr.txt", "w+", encoding="utf-8")
         self.proc = subprocess.Popen([sys.executable, str(PROXY), "--config", str(self.config_path), "--log",
                                       str(self.log_path), "--ready", str(self.ready_path)], stderr=self.stderr)
         deadline = time.monotonic() + 60
@@ -143,7 +144,8 @@ def run_parallel(ansible, work, phase, plays, verbose=False):
     for number, (tasks, out) in enumerate(plays):
         path = work / f"{phase}-{number}.yml"
         path.write_text(yaml.safe_dump(play(tasks), sort_keys=False))
-        cmd = [str(BIN / "ansible-playbook"), str(path), "-i", "localhost,", "-c", "local"] + (["-vvv"] if verbose else [])
+        cmd = [str(BIN / "ansible-playbook"), str(path), "-i", "localhost,", "-c", "local"]
+        cmd += ["-vvv"] if verbose else []
         logs = (open(work / f"{phase}-{number}.out", "w+", encoding="utf-8"),  # pylint: disable=consider-using-with
                 open(work / f"{phase}-{number}.err", "w+", encoding="utf-8"))  # pylint: disable=consider-using-with
         # Pipelining: one process per task instead of five, on a machine where every process counts.
@@ -357,8 +359,8 @@ def outcome(result, text, fault, count, method):
 
 
 def emulator_entries(suite, case_id, phase):
-    start_at, end_at = (suite.marks["fault"], suite.marks["clean"]) if phase == "fault" else (suite.marks["clean"],
-                                                                                             None)
+    bounds = {"fault": (suite.marks["fault"], suite.marks["clean"]), "clean": (suite.marks["clean"], None)}
+    start_at, end_at = bounds[phase]
     return [entry for entry in suite.emu_log[start_at:end_at] if entry.get("name") == case_id]
 
 
@@ -376,9 +378,10 @@ def transport(suite, case_id, entries, injected, position):
     problems += [f"followed the redirect to plain HTTP {e['path']} (credentials sent: {e['auth']})"
                  for e in suite.proxy_log if e.get("action") == "sink" and e["path"].startswith(f"/{case_id}/")]
     if position == "write_after" and first["method"] in ("POST", "DELETE"):
-        same = [e for e in emulator_entries(suite, case_id, "fault") if (e["method"], e["path"]) ==
-                (first["method"], first["path"]) and (not isinstance(first.get("body"), dict)
-                                                     or e["body"] == first["body"])]
+        json_body = isinstance(first.get("body"), dict)
+        same = [e for e in emulator_entries(suite, case_id, "fault")
+                if (e["method"], e["path"]) == (first["method"], first["path"])
+                and (not json_body or e["body"] == first["body"])]
         if len(same) != 1:
             problems.append(f"the {first['method']} whose answer was lost reached the box {len(same)} times")
     return problems
@@ -406,9 +409,11 @@ def state(suite, case_id, spec, result):
     problems += spec.slots(before, after, suite.ctx)
     if not result.get("failed") and not spec.read_only:
         problems += [f"the task reported success, but {p}" for p in spec.declared(after, suite.ctx)]
+    writes = [e for e in emulator_entries(suite, case_id, "fault") if e["method"] in WRITES]
     if spec.read_only:
-        problems += [f"a read-only module wrote: {e['method']} {e['path']}"
-                     for e in emulator_entries(suite, case_id, "fault") if e["method"] in WRITES]
+        problems += [f"a read-only module wrote: {e['method']} {e['path']}" for e in writes]
+    else:
+        problems += [f"the faulted run sent {reason}" for reason in map(spec.foreign, writes) if reason]
     return problems
 
 
@@ -475,44 +480,55 @@ def test_password_in_no_output_at_all(suite):  # pylint: disable=redefined-outer
 
 
 # -- the proxy itself ------------------------------------------------------------------------------------
-def test_proxy_breaks_exactly_what_it_is_told(tmp_path):
-    """The harness's own check: each fault looks on the wire as documented, and only once."""
+PROXY_PLAN = {"truncated": "first", "reset_before": "first", "http429_retry_after": "first",
+              "redirect302": "first", "hang": "first", "http500": "write_after", "http503": "write_before"}
+
+
+@pytest.fixture
+def lone_proxy(tmp_path):
+    """One emulator instance behind a proxy with one listener per PROXY_PLAN entry; yields (emu, proxy, bundle)."""
     emu = Emulator(tmp_path / "emulator", [{"name": "box"}], extra_args=["--password", PASSWORD]).start()
     emu.password = PASSWORD
     pki = make_pki(tmp_path / "pki")
     bundle = tmp_path / "bundle.pem"
     bundle.write_text(Path(emu.ca_path).read_text() + pki["ca"].read_text())
-    plan = {"truncated": "first", "reset_before": "first", "http429_retry_after": "first", "redirect302": "first",
-            "http500": "write_after", "http503": "write_before"}
+    listeners = [{"id": fault, "upstream": emu.instance()["instance"], "fault": fault, "position": position}
+                 for fault, position in PROXY_PLAN.items()]
     proxy = FaultProxy(tmp_path, {"cert": str(pki["cert"]), "key": str(pki["key"]), "upstream_ca": emu.ca_path,
-                                  "listeners": [{"id": fault, "upstream": emu.instance()["instance"], "fault": fault,
-                                                 "position": position} for fault, position in plan.items()]})
-    try:
-        def call(fault, method="GET", body=None):
-            url = f"https://127.0.0.1:{proxy.port(fault)}/api/provisioning/common/zone/dnszone"
-            return requests.request(method, url, json=body, auth=emu.auth, verify=str(bundle), timeout=10,
-                                    allow_redirects=False, headers={"X-CSRF-Header": "test"})
+                                  "listeners": listeners})
+    yield emu, proxy, bundle
+    proxy.stop()
+    emu.stop()
 
-        with pytest.raises(requests.exceptions.ChunkedEncodingError):
-            call("truncated")
-        with pytest.raises(requests.exceptions.ConnectionError):
-            call("reset_before")
-        limited = call("http429_retry_after")
-        assert (limited.status_code, limited.headers["Retry-After"]) == (429, "1")
-        moved = call("redirect302")
-        assert moved.status_code == 302
-        assert moved.headers["Location"] == (f"http://127.0.0.1:{proxy.ready['sink']}/redirect302"
-                                             "/api/provisioning/common/zone/dnszone")
-        assert call("http500", "POST", {"Name": "Applied"}).status_code == 500
-        assert call("http503", "POST", {"Name": "Never sent"}).status_code == 503
-        for fault in plan:  # one-shot: the next request goes through
-            assert call(fault).status_code == 200
-        names = [zone["Name"] for zone in call("http500").json()]
-        assert names == ["Applied"]
-        assert [(e["method"], e["status"]) for e in emu.writes()] == [("POST", 201)]
-        log = proxy.entries()
-        assert [e["fault"] for e in log if e.get("action") == "fault"] == list(plan)
-        assert PASSWORD not in proxy.log_path.read_text() and all(e["auth"] for e in log if "auth" in e)
-    finally:
-        proxy.stop()
-        emu.stop()
+
+def test_proxy_breaks_exactly_what_it_is_told(lone_proxy):  # pylint: disable=redefined-outer-name
+    """The harness's own check: each fault looks on the wire as documented, and only once."""
+    emu, proxy, bundle = lone_proxy
+
+    def call(fault, method="GET", body=None, timeout=10):
+        url = f"https://127.0.0.1:{proxy.port(fault)}/api/provisioning/common/zone/dnszone"
+        return requests.request(method, url, json=body, auth=emu.auth, verify=str(bundle), timeout=timeout,
+                                allow_redirects=False, headers={"X-CSRF-Header": "test"})
+
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        call("truncated")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        call("reset_before")
+    limited = call("http429_retry_after")
+    assert (limited.status_code, limited.headers["Retry-After"]) == (429, "1")
+    moved = call("redirect302")
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == (f"http://127.0.0.1:{proxy.ready['sink']}/redirect302"
+                                         "/api/provisioning/common/zone/dnszone")
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        call("hang", timeout=1)
+    assert call("http500", "POST", {"Name": "Applied"}).status_code == 500
+    assert call("http503", "POST", {"Name": "Never sent"}).status_code == 503
+    for fault in PROXY_PLAN:  # one-shot: the next request goes through
+        assert call(fault).status_code == 200
+    assert [zone["Name"] for zone in call("http500").json()] == ["Applied"]
+    assert [(e["method"], e["status"]) for e in emu.writes()] == [("POST", 201)]
+    log = proxy.entries()
+    assert [e["fault"] for e in log if e.get("action") == "fault"] == list(PROXY_PLAN)
+    assert PASSWORD not in proxy.log_path.read_text() and all(e["auth"] for e in log if "auth" in e)
+    assert [e["client_gone"] for e in log if e.get("event") == "hang_end"] == [True]

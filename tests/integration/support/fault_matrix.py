@@ -4,7 +4,8 @@ Each module case names the emulator seed it starts from, the task arguments, how
 holds the declared state, and which part of the box it must never touch (``unmanaged``). The matrix is
 not the full cartesian product: ``dns_zone`` meets every fault at every position, every other module
 meets every class of fault (retryable status, broken connection, broken body, refusal) at each position
-it has, rotating through the members of the class; the read-only modules meet every broken body. ``UCOPS_FAULTS_FULL=1`` runs the full product.
+it has, rotating through the members of the class; the read-only modules meet every broken body.
+``UCOPS_FAULTS_FULL=1`` runs the full product.
 """
 import os
 from dataclasses import dataclass, field
@@ -36,6 +37,14 @@ SIP = {"priority": 100, "address": "0.0.0.0", "prefix_length": 0, "transport": "
        "end_port": 5062, "action": "Allow", "description": "Webex SIP TLS"}
 MEDIA = {"priority": 110, "address": "0.0.0.0", "prefix_length": 0, "transport": "UDP", "start_port": 36000,
          "end_port": 59999, "action": "Allow", "description": "Webex media"}
+
+
+WRITE_PATHS = {"dns_zone": ("common/zone/dnszone",), "search_rule": ("common/searchrule",),
+               "dns_server": ("common/dns/dnsserver",), "dns_settings": ("common/dns/dns",),
+               "firewall_present": ("common/firewallrules/configuration", "common/firewallrules/activation"),
+               "firewall_absent": ("common/firewallrules/configuration", "common/firewallrules/activation"),
+               "trusted_ca": ("certs/root",)}
+OWNER = {"dns_zone": ZONE, "search_rule": RULE}
 
 
 def rest_rule(rule):
@@ -86,6 +95,16 @@ class ModuleCase:
 
     def view(self, result):  # pylint: disable=unused-argument
         """For read-only modules: the part of the result a fault must not change."""
+        return None
+
+    def foreign(self, entry):
+        """Why a logged write is not one this module may make, or None."""
+        path = entry["path"].split("/provisioning/", 1)[-1]
+        if path not in WRITE_PATHS.get(self.key, ()):
+            return f"{entry['method']} {entry['path']} is outside what {self.module} manages"
+        owner = OWNER.get(self.key)
+        if owner and isinstance(entry.get("body"), dict) and entry["body"].get("Name") != owner:
+            return f"{entry['method']} {entry['path']} names {entry['body'].get('Name')!r}, not {owner!r}"
         return None
 
 

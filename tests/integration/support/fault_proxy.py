@@ -30,6 +30,11 @@ import sys
 import time
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
 FAULTS = ("http500", "http502", "http503", "http429_retry_after", "http503_retry_after",
           "reset_before", "reset_mid_body", "truncated", "hang", "drip",
           "html200", "empty200", "badjson200", "redirect302", "http401", "http403")
@@ -58,34 +63,29 @@ def now():
 
 
 # -- PKI: a CA of the proxy's own and a 127.0.0.1 certificate, for a CA bundle the client trusts ---------
+def _name(common_name):
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ucops fault proxy"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _builder(subject, issuer, key):
+    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
+    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(start)
+            .not_valid_after(start + datetime.timedelta(days=30)))
+
+
 def make_pki(directory):
     """Write ca.pem, proxy.pem and proxy-key.pem into `directory`; returns their paths."""
-    # Imported here so the proxy process itself needs only the standard library.
-    from cryptography import x509  # pylint: disable=import-outside-toplevel
-    from cryptography.hazmat.primitives import hashes, serialization  # pylint: disable=import-outside-toplevel
-    from cryptography.hazmat.primitives.asymmetric import ec  # pylint: disable=import-outside-toplevel
-    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID  # pylint: disable=import-outside-toplevel
-
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
-
-    def name(common_name):
-        return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ucops fault proxy"),
-                          x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-    def builder(subject, issuer, key):
-        return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-                .serial_number(x509.random_serial_number()).not_valid_before(start)
-                .not_valid_after(start + datetime.timedelta(days=30)))
-
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (builder(name("Fault Proxy Test CA"), name("Fault Proxy Test CA"), ca_key)
+    ca = (_builder(_name("Fault Proxy Test CA"), _name("Fault Proxy Test CA"), ca_key)
           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
           .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
           .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
           .sign(ca_key, hashes.SHA256()))
-    leaf = (builder(name("127.0.0.1"), ca.subject, key)
+    leaf = (_builder(_name("127.0.0.1"), ca.subject, key)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
                                                         x509.DNSName("localhost")]), critical=False)
