@@ -69,8 +69,8 @@ def test_slices_merge_into_the_single_run_report(ansible, emulator_factory, tmp_
     assert proc.returncode == 1, proc.stderr  # the fleet's verdict is fail, as the single run's
     merged = json.loads((merged_dir / "webex-report.json").read_text())
     assert _found(merged) == _found(whole)
-    assert [source["hosts"] for source in merged["metadata"]["sources"]] == [sorted(HOSTS[n::SLICES])
-                                                                           for n in range(SLICES)]
+    expected_sources = [sorted(HOSTS[number::SLICES]) for number in range(SLICES)]
+    assert [source["hosts"] for source in merged["metadata"]["sources"]] == expected_sources
     assert (merged_dir / "webex-report.html").exists() and (merged_dir / "webex-report.junit.xml").exists()
 
     # The role: a play on the controller that only merges (no results of its own).
