@@ -14,6 +14,8 @@ from __future__ import annotations
 ON_OFF = ('On', 'Off')
 YES_NO = ('Yes', 'No')
 ENABLED_DISABLED = ('Enabled', 'Disabled')
+# TCP/UDP ports, wherever an option names one (firewall rules, management_port, expected ranges).
+PORT_MIN, PORT_MAX = 1, 65535
 
 
 class Field:
@@ -218,12 +220,13 @@ FIREWALL_RULE = Resource('firewall_rule', '/common/firewallrules/configuration',
                              Field('prefix_length', 'PrefixLength', 'int', minimum=0, maximum=128,
                                    create_required=True),
                              Field('transport', 'Transport', choices=('TCP', 'UDP', 'TCPAndUDP'), conf='M'),
-                             Field('start_port', 'StartPort', 'int', minimum=1, maximum=65535, conf='M'),
-                             Field('end_port', 'EndPort', 'int', minimum=1, maximum=65535, conf='M'),
+                             Field('start_port', 'StartPort', 'int', minimum=PORT_MIN, maximum=PORT_MAX, conf='M'),
+                             Field('end_port', 'EndPort', 'int', minimum=PORT_MIN, maximum=PORT_MAX, conf='M'),
                              Field('action', 'Action', choices=('Allow', 'Drop', 'Reject'), create_required=True),
                              Field('service', 'Service', conf='M'),
                              Field('interface', 'Interface', choices=('LAN1', 'LAN2'), conf='M'),
-                             Field('description', 'Description'),
+                             # A str field's range is its length (M: the web UI's limit).
+                             Field('description', 'Description', maximum=64, conf='M'),
                          ])
 FIREWALL_ACTIVATION_PATH = '/common/firewallrules/activation'
 FIREWALL_ACTIVE_PATH = '/common/current/active/firewallrules'

@@ -24,7 +24,8 @@ extends_documentation_fragment:
 options:
   servers:
     description:
-      - IPv4 or IPv6 addresses (no prefix, no port), at most five. Position N in the list is slot N.
+      - IPv4 or IPv6 addresses (no prefix, no port, no IPv6 scope such as V(%eth0)), at most five. Position N
+        in the list is slot N. IPv4-mapped IPv6 addresses (V(::ffff:192.0.2.53)) are IPv6 addresses.
       - Addresses are compared in canonical form, so V(2001:DB8::0:53) matches V(2001:db8::53).
     type: list
     elements: str

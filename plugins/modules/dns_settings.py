@@ -22,12 +22,18 @@ extends_documentation_fragment:
 options:
   system_host_name:
     description:
-      - The system host name, one DNS label (letters, digits, hyphens; 1 to 63 characters).
+      - The system host name, one DNS label, 1 to 63 characters of letters, digits and hyphens, not starting
+        or ending with a hyphen. The whole value must match: a trailing newline, space or dot is refused.
     type: str
   domain_name:
     description:
       - The domain name of the system, or an empty string for none.
+      - Labels as for O(system_host_name) separated by dots, at most 253 characters, one trailing dot allowed;
+        the whole value must match (a trailing newline or space is refused).
     type: str
+notes:
+  - Both values are checked before any request; a refused value fails the task with a message naming the
+    option, the value and what is allowed.
 seealso:
   - module: ucops.expressway.dns_server
 author:

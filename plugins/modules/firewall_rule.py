@@ -16,6 +16,10 @@ description:
     a rule already holding it on the box is corrected to the declared values; the diff shows what it
     held before. Run with C(--check --diff) first where a priority may already be used for something else.
   - Rules whose priority is not declared are never changed or deleted.
+  - Every rule of the task is checked before the first request (ranges, addresses, description length,
+    two rules sharing a priority) and, once the sets are read, as it would be written (a declared
+    O(rules[].start_port) against the end port the rule already has). One refused rule fails the task
+    with nothing written, never a task that wrote some of its rules.
   - Requires Expressway X8.10 or later. On an older box the task fails with a message saying so, before
     any write; the software version is read (from C(/sysinfo)) only on that error path.
   - A run where nothing differs reads the pending and the active set (two GET requests) and writes nothing.
@@ -30,6 +34,7 @@ options:
     description:
       - The rules to manage. Options left out of a rule are never sent and never compared; on create the
         Expressway applies its own defaults to them.
+      - Every item must be a dictionary; anything else fails the task before any request.
     type: list
     elements: dict
     required: true
@@ -42,7 +47,8 @@ options:
         required: true
       address:
         description:
-          - Source IPv4 or IPv6 address, without prefix (see O(rules[].prefix_length)).
+          - Source IPv4 or IPv6 address, without prefix (see O(rules[].prefix_length)), port or IPv6 scope
+            (V(fe80::1%eth0) is refused).
           - Required with O(state=present). With O(state=absent) it is optional; when given, the rule on the
             box must have this address or the task fails instead of deleting it.
         type: str
@@ -57,7 +63,8 @@ options:
         choices: [TCP, UDP, TCPAndUDP]
       start_port:
         description:
-          - First destination port, 1 to 65535; not above O(rules[].end_port).
+          - First destination port, 1 to 65535; not above O(rules[].end_port), the declared one or, when only
+            this end is declared, the one the rule has on the box.
         type: int
       end_port:
         description:
@@ -79,7 +86,7 @@ options:
         choices: [LAN1, LAN2]
       description:
         description:
-          - Free text description (up to 64 characters).
+          - Free text description, at most 64 characters.
         type: str
   state:
     description:
@@ -113,7 +120,7 @@ options:
     default: true
   management_port:
     description:
-      - TCP port protected by O(lockout_protection). Defaults to O(port).
+      - TCP port protected by O(lockout_protection), 1 to 65535. Defaults to O(port).
     type: int
 notes:
   - Lock-out protection only knows about the firewall rules; it cannot tell whether the address range of the
@@ -187,14 +194,16 @@ activated:
   sample: true
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
     call_api,
     connection_argument_spec,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._firewall import run_firewall
+from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
+    ExpresswayModule,
+    check_firewall_params,
+)
 
 
 def argument_spec():
@@ -209,9 +218,9 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
+    module = ExpresswayModule(argument_spec=argument_spec(), supports_check_mode=True)
     result = call_api(module, lambda client: run_firewall(
-        client, module.params, module.check_mode, module._diff))
+        client, check_firewall_params(module.params), module.check_mode, module._diff))
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)
