@@ -18,9 +18,25 @@ description:
     V(skip), a summary, the evidence seen and the remedy, in the shape every check module of the
     collection shares. The subject of every row is O(host).
   - Never changes anything; runs the same in check mode.
-  - Catches, among others, a Webex zone whose TLS verify subject name is wrong and a search rule that
-    sends Webex calls to another zone.
-  - A zone with the legacy C(ciscospark) values passes EXP-ZONE with V(warn), naming the newer values.
+  - Catches, among others, a Webex zone whose TLS verify subject name is wrong, a search rule that
+    sends Webex calls to another zone, and a firewall rule set that drops or does not admit Webex.
+  - EXP-ZONE passes a zone set exactly as the Webex B2B article says. Settings other Cisco guides
+    recommend (TLS verify inbound mapping, fallback transport, media encryption, preloaded SIP routes,
+    H.323 off) are listed with their source in the row's evidence, never failed. A zone with the
+    article's C(ciscospark) values passes, and its summary and evidence carry the advice to move to the
+    C(webex) generation.
+  - EXP-RULES searches the rules the way the Expressway does, with enabled SIP rules in priority order, rules
+    of one priority together, a matching V(Stop) rule ending the search, and only rules whose source
+    takes the call (V(Any), V(AllZones), V(LocalZone), or the V(Named) zone the call arrives from). A
+    call to Webex is taken to arrive from O(inbound_target_zone) when it is set. A call from Webex arrives
+    from the Webex zone when its TLS verify mode and TLS verify inbound mapping are on, otherwise from
+    the Default Zone.
+  - EXP-FW evaluates the active firewall rules the way the firewall does, lowest priority number first,
+    the first matching rule deciding by source address and prefix, interface, transport (or the port a
+    non-Custom service implies) and port range. Traffic from the ranges Cisco publishes for Webex, or
+    from the address an O(expected_firewall) entry names, must meet an V(Allow) rule first; a
+    V(Drop) or V(Reject) rule that takes it first fails the row; traffic that no rule matches gets in
+    only through the final allow-all rule the Expressway adds, which gives V(warn).
 extends_documentation_fragment:
   - ucops.expressway._connection
   - ucops.expressway._attributes.info_module
@@ -36,7 +52,7 @@ options:
     description:
       - Webex domain generation to expect.
       - V(ciscospark) are the values of the Webex B2B article (C(callservice.ciscospark.com)), the legacy
-        generation, reported as V(warn).
+        generation; a zone with them passes with the advice to move.
       - V(webex) are the Hybrid Calling values (C(callservice.webex.com), TLS name C(sip.webex.com)); they need
         X8.11.4 or later.
       - V(any) accepts either and judges the zone by the generation its values belong to.
@@ -53,13 +69,16 @@ options:
   inbound_target_zone:
     description:
       - Zone (traversal or neighbour) that calls arriving from the Webex zone must be routed to.
-      - If not set, that half of EXP-RULES is not checked.
+      - Calls to Webex are judged as arriving from this zone, so a search rule whose source is this named
+        zone counts.
+      - If not set, calls from Webex are not checked, and a call to Webex passes when it reaches the Webex
+        zone from some zone or from locally registered devices.
     type: str
   expected_firewall:
     description:
-      - Port ranges the Expressway's active firewall rules must admit (EXP-FW).
+      - Traffic the Expressway's active firewall rules must admit (EXP-FW), one entry per port range.
       - If not set, TCP 5061-5062 (PORT-SIG-OUT) and, on an Expressway-E, UDP 36000-59999 (PORT-MEDIA)
-        from anywhere are expected, and a box without active firewall rules is reported as V(skip).
+        from the Webex ranges are expected, and a box without active firewall rules is reported as V(skip).
       - Active V(Allow) rules open to any address (prefix length 0) beyond these ranges give V(warn).
       - Every item must be a dictionary; items are checked (ports, ranges, address without scope, prefix
         length) before any request, and a wrong one fails the task naming the item.
@@ -80,7 +99,9 @@ options:
         type: int
         required: true
       address:
-        description: Source address the rule must name; if not set, any source address.
+        description:
+          - Source network the traffic comes from (with O(expected_firewall[].prefix_length)).
+          - If not set, the IPv4 ranges Cisco publishes for Webex signalling and media.
         type: str
       prefix_length:
         description:
@@ -88,10 +109,55 @@ options:
         type: int
         default: 32
       action:
-        description: Action of the rule.
+        description: What the firewall must do with this traffic (the action of the first rule it meets).
         type: str
         choices: [Allow, Drop, Reject]
         default: Allow
+  firewall_interface:
+    description:
+      - Interface Webex traffic reaches the Expressway on; firewall rules bound to the other interface
+        do not apply to it (EXP-FW).
+      - V(LAN2) is the external interface of an Expressway-E with the Advanced Networking option.
+    type: str
+    choices: [LAN1, LAN2]
+    default: LAN1
+    version_added: 0.2.0
+  sip_tls:
+    description:
+      - The Expressway-E's SIP TLS port, to judge the certificate it presents there (EXP-CERT), that is validity, the
+        name, path validation, clientAuth and serverAuth, and when a public CA renewal loses clientAuth.
+      - The certificate is read off the wire; no private key or file is needed. The version for the forecast
+        is the one the API reports.
+      - If not set, EXP-CERT is not checked and has no row.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      host:
+        description: Address or FQDN of the Expressway-E's SIP TLS listener (usually its public interface).
+        type: str
+        required: true
+      port:
+        description: SIP TLS port.
+        type: int
+        default: 5061
+      server_name:
+        description:
+          - The Expressway's FQDN the certificate must carry; also sent as SNI.
+          - If not set, O(sip_tls.host).
+        type: str
+      ca_bundle:
+        description:
+          - PEM file of the root CAs to validate the chain to.
+          - If not set, Mozilla's roots as the certifi package ships them.
+        type: path
+      expiry_warning_days:
+        description: Warn when the certificate expires within this many days.
+        type: int
+        default: 30
+      timeout:
+        description: Seconds to wait for the TLS connection.
+        type: float
+        default: 5.0
   fail_on:
     description:
       - V(must) fails the task when a must rule fails; V(should) also when a should rule fails or warns;
@@ -166,7 +232,7 @@ summary:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check, _exp_cert
 from ansible_collections.ucops.expressway.plugins.module_utils._api import (
     call_api,
     connection_argument_spec,
@@ -195,6 +261,8 @@ def main():
         sip_domains=dict(type='list', elements='str', default=[]),
         inbound_target_zone=dict(type='str'),
         expected_firewall=dict(type='list', elements='dict', options=FIREWALL_SPEC),
+        firewall_interface=dict(type='str', default='LAN1', choices=['LAN1', 'LAN2']),
+        sip_tls=dict(type='dict', options=_exp_cert.sip_tls_spec()),
         fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
     module = ExpresswayModule(argument_spec=argument_spec, supports_check_mode=True)
