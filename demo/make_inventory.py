@@ -11,11 +11,13 @@ import sys
 
 import yaml
 
-# Which of the peers' destinations and which client certificate each Expressway stands for.
+# Which of the peers' destinations and which client certificate each Expressway stands for, and which
+# certificate the stand-in for its SIP TLS port presents (EXP-CERT).
 ORGANISATIONS = {
-    "expe-lon": {"destinations": ["clean"], "client": "good"},
-    "expe-nyc": {"destinations": ["expired", "expiring"], "client": "good"},
-    "expe-sin": {"destinations": ["wrong_name", "no_ptr", "leaf_only"], "client": "server_only"},
+    "expe-lon": {"destinations": ["clean"], "client": "good", "sip_tls": "good"},
+    "expe-nyc": {"destinations": ["expired", "expiring"], "client": "good", "sip_tls": "expired"},
+    "expe-sin": {"destinations": ["wrong_name", "no_ptr", "leaf_only"], "client": "server_only",
+                 "sip_tls": "server_only"},
 }
 
 
@@ -24,10 +26,17 @@ def host_vars(inst, peers):
     org = ORGANISATIONS[inst["name"]]
     inbound = {key: peers["inbound"][key] for key in ("called_uri", "sbc_fqdn", "contact_fqdn")}
     inbound.update(peers["inbound"]["clients"][org["client"]])
+    # The demo PKI's root stands in for the public roots, and so for the Expressway's trusted CA list
+    # that the stand-in Webex edge's certificate is judged against.
+    inbound["webex_trusted_cas"] = peers["ca_bundle"]
+    # The emulator's HTTPS port is not a SIP port: EXP-CERT reads a local SIPS listener that stands in for
+    # this Expressway-E's SIP TLS port.
+    sip_tls = dict(peers["expressway_e"][org["sip_tls"]], ca_bundle=peers["ca_bundle"], timeout=3)
     return {
         "ansible_host": address, "expressway_port": int(port),
         "webex_verify_destinations": [peers["destinations"][name] for name in org["destinations"]],
         "webex_verify_inbound": inbound,
+        "webex_verify_sip_tls": sip_tls,
     }
 
 

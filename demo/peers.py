@@ -34,6 +34,10 @@ def describe(plan, pki, dns_port):
             "clients": {name: {"client_cert": str(leaf.chain_file), "client_key": str(leaf.key_file)}
                         for name, leaf in client.items()},
         },
+        # The emulated Expressway-Es answer the API only; Kamailio listeners stand in for their SIP TLS
+        # ports, each presenting one Expressway-E certificate (EXP-CERT reads it off the wire).
+        "expressway_e": {name: {"host": plan.address(e.index), "server_name": e.fqdn}
+                         for name, e in plan.expressway_e.items()},
     }
 
 

@@ -39,4 +39,9 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert statuses["expe-nyc"]["OUT-CERT-VALID"] == "fail" and statuses["expe-nyc"]["EXP-ZONE"] == "fail"
     assert statuses["expe-sin"]["OUT-CERT-NAME"] == "fail" and statuses["expe-sin"]["IN-CERT-EKU"] == "fail"
     assert {s["EXP-TRUST"] for s in statuses.values()} == {"pass"}
+    # EXP-CERT reads each Expressway-E's certificate off the local SIPS listener standing in for its SIP TLS
+    # port; OUT-SIP grades the OPTIONS answer of every SBC (Kamailio answers them all).
+    assert {name: s["EXP-CERT"] for name, s in statuses.items()} == \
+        {"expe-lon": "pass", "expe-nyc": "fail", "expe-sin": "fail"}
+    assert {s["OUT-SIP"] for s in statuses.values()} == {"pass"}
     assert "Webex B2B readiness: FAIL" in out
