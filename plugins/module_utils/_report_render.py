@@ -126,10 +126,8 @@ def render_terminal(report, width=100):
 
 
 def _wrap(line, width):
-    wrapped = textwrap.wrap(line, width, initial_indent="", subsequent_indent=" " * 7, break_long_words=False,
-                            break_on_hyphens=False, drop_whitespace=True)
-    if line.startswith("  ") and wrapped:
-        wrapped[0] = "  " + wrapped[0].lstrip()
+    # Continuation lines start under the status word; a word longer than the width keeps a line of its own.
+    wrapped = textwrap.wrap(line, width, subsequent_indent=" " * 7, break_long_words=False, break_on_hyphens=False)
     return "".join(part + "\n" for part in wrapped or [line])
 
 

@@ -88,6 +88,10 @@ table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .2
 <span>schema {{ report.schema_version }}</span>
 <span>resolvers: {{ report.metadata.resolvers | join(", ") or "system" }}</span>
 <span>trust: {{ report.metadata.trust_bundles | join(", ") or "not recorded" }}</span>
+{% if report.metadata.sources is defined %}
+<span id="sources" title="{% for source in report.metadata.sources %}{{ source.generated }}: {{ source.hosts | length }} hosts
+{% endfor %}">merged from {{ report.metadata.sources | length }} reports</span>
+{% endif %}
 </div>
 
 <div class="filters" role="group" aria-label="Filter by status">

@@ -12,6 +12,7 @@ import pytest
 from ansible_collections.ucops.expressway.plugins.module_utils import _report_cli
 from ansible_collections.ucops.expressway.plugins.module_utils._report import ReportError, build_report
 from ansible_collections.ucops.expressway.plugins.module_utils._report_merge import load_report, merge_reports
+from ansible_collections.ucops.expressway.plugins.module_utils._report_render import render_html
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 LATER = NOW + datetime.timedelta(hours=2)
@@ -52,6 +53,8 @@ def test_slices_merge_into_the_whole(slices):
     assert [source["hosts"] for source in merged["metadata"]["sources"]] == [names[i::slices] for i in range(slices)]
     # The calendar repeats what the check counted, whenever the merge runs.
     assert merged["certificates"][0]["days_left"] == 9
+    assert ">merged from %d reports<" % slices in render_html(merged)
+    assert 'id="sources"' not in render_html(whole)
 
 
 def test_last_report_wins_for_a_host_in_several():
