@@ -21,8 +21,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     ExpresswayError,
     OutcomeUnknown,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._transport import (  # noqa: F401 (looks_like_pem)
-    FINAL,
+from ansible_collections.ucops.expressway.plugins.module_utils._transport import (
     MAYBE_APPLIED,
     NOT_SENT,
     TRANSPORT_ERRORS,

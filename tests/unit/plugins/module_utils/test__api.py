@@ -60,7 +60,7 @@ class Body:
         self.closed = True
 
 
-def Stream(pieces, error=None, pause=0.0, headers=None):  # noqa: N802 pylint: disable=invalid-name
+def streamed(pieces, error=None, pause=0.0, headers=None):
     """A streamed urllib3 response over Body, as the client gets it from a real connection."""
     return HTTPResponse(Body(pieces, error, pause), headers=headers, preload_content=False)
 
@@ -164,10 +164,10 @@ def test_get_retries_resets_and_gives_up_with_a_connection_failure(client_for):
 
 
 @pytest.mark.parametrize('broken', [
-    Answer('GET', '/x', stream=Stream([b'[{"Na'], ConnectionResetError(104, 'Connection reset by peer'))),
+    Answer('GET', '/x', stream=streamed([b'[{"Na'], ConnectionResetError(104, 'Connection reset by peer'))),
     Answer('GET', '/x', headers={'Content-Length': '400'},
-           stream=Stream([b'[{"Name": "a"}]'], headers={'Content-Length': '400'})),
-    Answer('GET', '/x', headers={'Content-Length': '400'}, stream=Stream([b'[{"Name": "a"}]'])),
+           stream=streamed([b'[{"Name": "a"}]'], headers={'Content-Length': '400'})),
+    Answer('GET', '/x', headers={'Content-Length': '400'}, stream=streamed([b'[{"Name": "a"}]'])),
 ], ids=['reset', 'short-content-length', 'length-checked-by-the-client'])
 def test_get_retries_a_truncated_body(client_for, broken):
     client, adapter, delays = client_for([broken, Call('GET', '/x', answer=[{'Name': 'a'}])])
@@ -177,7 +177,7 @@ def test_get_retries_a_truncated_body(client_for, broken):
 
 
 def test_a_dripping_answer_ends_at_the_deadline(client_for):
-    drip = Stream([b'['] + [b' '] * 50, pause=0.05)
+    drip = streamed([b'['] + [b' '] * 50, pause=0.05)
     client, adapter, delays = client_for([Answer('POST', '/x', stream=drip)], timeout=0.5)
     with pytest.raises(OutcomeUnknown, match='not complete within the timeout'):
         client.post('/x', {'Name': 'a'})
@@ -258,7 +258,7 @@ def test_ambiguous_write_failures_raise_outcome_unknown_without_resending(client
 
 
 def test_truncated_answer_to_a_post_is_outcome_unknown(client_for):
-    cut = Answer('POST', '/x', status=201, stream=Stream([b'{"Me'], ConnectionResetError(104, 'reset')))
+    cut = Answer('POST', '/x', status=201, stream=streamed([b'{"Me'], ConnectionResetError(104, 'reset')))
     client, adapter, delays = client_for([cut])
     with pytest.raises(OutcomeUnknown, match='cut short'):
         client.post('/x', {'Name': 'a'})
