@@ -142,10 +142,10 @@ _RULES = (
          _B2B,
          'Resolves the SRV record of the called host, the A records of its targets, and connects to each '
          'address with TLS, graded as OUT-TLS. The certificate Webex presents is judged as the SBC judges '
-         "it: path validation to the Expressway's trusted CA list (webex_trusted_cas), or, without it, to "
-         'ca_bundle with the root looked up in the pinned list of roots Webex documents (a root the list does '
-         'not name, or a legacy one, warns: a Webex CA change); and, when tls_verify_subject_name is given, '
-         'the name the zone verifies.',
+         "it: path validation to the Expressway's trusted CA list (read from the box through expressway, or "
+         'given as webex_trusted_cas), or, without it, to ca_bundle with the root looked up in the pinned list '
+         'of roots Webex documents (a root the list does not name, or a legacy one, warns: a Webex CA change); '
+         "and the name the zone verifies (tls_verify_subject_name, else the box's Webex zone).",
          'SRV records, addresses, negotiated version and cipher per address, and the Webex certificate '
          'verdict with its path and root.',
          'Fix DNS on the SBC and allow TCP 5061/5062 outbound to the Webex addresses; when the Webex '

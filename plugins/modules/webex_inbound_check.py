@@ -56,19 +56,68 @@ options:
       - The Webex mutual-TLS port.
     type: int
     default: 5062
+  expressway:
+    description:
+      - Connection to the Expressway that is the SBC. Its trusted CA list and its Webex DNS zone's TLS verify
+        subject name are read (two GET requests, nothing is changed), and the certificate Webex presents must
+        validate to that list and carry that name (unless O(tls_verify_subject_name) is given).
+      - The Webex zone is the first DNS zone whose TLS verify subject name or domain to search for belongs to
+        a Webex domain generation; with none, the name is not judged.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      host:
+        description:
+          - Host name or IP address of the Expressway.
+          - If not set, the value of the E(EXPRESSWAY_HOST) environment variable is used.
+        type: str
+        required: true
+      port:
+        description: HTTPS port of the REST API.
+        type: int
+        default: 443
+      username:
+        description:
+          - Administrator account with API access.
+          - If not set, the value of the E(EXPRESSWAY_USERNAME) environment variable is used.
+        type: str
+      password:
+        description:
+          - Password of O(expressway.username). Never shown in messages or returned values.
+          - If not set, the value of the E(EXPRESSWAY_PASSWORD) environment variable is used.
+        type: str
+      validate_certs:
+        description: Verify the server certificate of the Expressway.
+        type: bool
+        default: true
+      ca_path:
+        description: PEM file with the CA certificate(s) to trust for the Expressway's server certificate.
+        type: path
+      timeout:
+        description: Seconds to wait for a connection and for each response.
+        type: float
+        default: 30
+      api_prefix:
+        description: Path prefix of the provisioning API.
+        type: str
+        default: /api/provisioning
+        choices: [/api/provisioning, /api/v1/provisioning]
   webex_trusted_cas:
     description:
       - PEM file with the SBC's trusted CA list (on an Expressway, the trusted CA certificates under
         Maintenance > Security). The certificate Webex presents must validate to one of them.
-      - If not set, the certificate must validate to O(ca_bundle) and end at a root that the collection's
-        pinned list of Webex roots names as current; any other root makes IN-SRV and IN-MTLS V(warn).
+      - Mutually exclusive with O(expressway), which reads the list from the box.
+      - If neither this nor O(expressway) is set, the certificate must validate to O(ca_bundle) and end at a
+        root that the collection's pinned list of Webex roots names as current; any other root makes IN-SRV
+        and IN-MTLS V(warn).
     type: path
     version_added: 0.2.0
   tls_verify_subject_name:
     description:
       - The name the SBC verifies in Webex's certificate; on an Expressway, the Webex zone's TLS verify
         subject name (V(callservice.ciscospark.com) or V(sip.webex.com)).
-      - If not set, the name in Webex's certificate is not judged.
+      - If not set, the name of the Webex zone read through O(expressway); without either, the name in
+        Webex's certificate is not judged.
     type: str
     version_added: 0.2.0
 '''
@@ -162,7 +211,7 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _inbound
+from ansible_collections.ucops.expressway.plugins.module_utils import _api, _checks, _inbound
 from ansible_collections.ucops.expressway.plugins.module_utils._results import exit_with_results
 
 
@@ -175,11 +224,13 @@ def main():
         client_key=dict(type='path', no_log=False),
         contact_fqdn=dict(type='str'),
         mtls_port=dict(type='int', default=5062),
+        expressway=dict(type='dict', options=_api.connection_argument_spec()),
         webex_trusted_cas=dict(type='path'),
         tls_verify_subject_name=dict(type='str'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_together=[('client_cert', 'client_key')])
+                           required_together=[('client_cert', 'client_key')],
+                           mutually_exclusive=[('expressway', 'webex_trusted_cas')])
     _checks.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
     try:
         rows = _inbound.run(_checks.CheckContext(module.params), module.params)

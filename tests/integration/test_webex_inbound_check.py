@@ -8,6 +8,8 @@ import pytest
 
 from support.check_results import expect, explain, rows, rule_status
 from support.dns_server import closed_port
+from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
+from support.pki import pem
 
 MODULE = "ucops.expressway.webex_inbound_check"
 IN_RULES = ("IN-DNS", "IN-SRV", "IN-MTLS", "IN-CERT-EKU", "IN-CERT-VALID", "IN-CERT-NAME", "IN-CERT-CHAIN",
@@ -185,3 +187,59 @@ def test_unreadable_webex_trusted_cas_fails_before_any_probe(ansible, webex_peer
     bad.write_text("no certificates here")
     result = run(ansible, webex_peers, webex_trusted_cas=str(bad))
     assert result["failed"] is True and "webex_trusted_cas" in result["msg"], result["msg"]
+
+
+def _box(emulator_factory, roots, subject_name):  # pylint: disable=redefined-outer-name
+    """An emulated Expressway-E whose trusted CA list holds roots and whose Webex zone verifies subject_name."""
+    zone = {"Name": "Webex", "ZoneProfile": "Custom", "SIPTLSVerifyMode": "On",
+            "SIPTLSVerifySubjectName": subject_name, "SIPDnsOverrideOverride": "On",
+            "SIPDnsOverrideName": subject_name.replace("sip.webex.com", "callservice.webex.com"), "SIPMode": "On"}
+    seed = {"zones": {"dnszone": [zone]}, "rootcas_pem": "".join(pem(root.cert).decode() for root in roots)}
+    return emulator_factory([{"name": "expe", "product": "expressway-e", "version": "X15.0.2", "seed": seed}])
+
+
+def _from_box(ansible, peers, emu, **extra):
+    conn = {"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
+            "ca_path": emu.ca_path}
+    leaf = peers.client["good"]
+    args = dict(peers.common_args, called_uri=peers.called_uri, sbc_fqdn=peers.sbc_fqdn, expressway=conn,
+                client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn,
+                **extra)
+    result = ansible.run_module(MODULE, args)
+    peers.assert_alive()
+    return result
+
+
+def test_expressway_view_read_from_the_box(ansible, webex_peers, emulator_factory):  # pylint: disable=redefined-outer-name
+    """The box's trusted CA list and zone name decide, read with two GETs and no write."""
+    emu = _box(emulator_factory, [webex_peers.pki.root], webex_peers.tls_verify_subject_name)
+    mark = emu.mark()
+    result = _from_box(ansible, webex_peers, emu)
+    expect(result, subject_of(result), {"IN-SRV": "pass", "IN-MTLS": "pass"})
+    verdict = rows(result, "IN-SRV")[0]["evidence"]["webex_certificate"]
+    assert verdict["subject_name"] == webex_peers.tls_verify_subject_name and verdict["name"]["matched_by"] == \
+        "san_dns", verdict
+    assert len(emu.requests(since=mark, method="GET")) == 2 and emu.writes(since=mark) == []
+    assert emu.password not in repr({k: v for k, v in result.items() if k != "_stdout"})
+
+
+def test_box_without_the_root_webex_uses_fails_in_srv(ansible, webex_peers, emulator_factory):  # pylint: disable=redefined-outer-name
+    emu = _box(emulator_factory, [webex_peers.pki.outside_root], webex_peers.tls_verify_subject_name)
+    result = _from_box(ansible, webex_peers, emu)
+    expect(result, subject_of(result), {"IN-SRV": "fail", "IN-MTLS": "fail", "IN-CERT-TRUST": "pass"})
+    assert "trusted CA list" in rows(result, "IN-SRV")[0]["summary"]
+
+
+def test_box_zone_with_another_subject_name_fails_in_srv(ansible, webex_peers, emulator_factory):  # pylint: disable=redefined-outer-name
+    emu = _box(emulator_factory, [webex_peers.pki.root], "sip.webex.com")
+    result = _from_box(ansible, webex_peers, emu)
+    expect(result, subject_of(result), {"IN-SRV": "fail"})
+    assert "sip.webex.com" in rows(result, "IN-SRV")[0]["summary"]
+
+
+def test_box_that_refuses_the_login_fails_naming_the_option(ansible, webex_peers, emulator_factory):  # pylint: disable=redefined-outer-name
+    emu = _box(emulator_factory, [webex_peers.pki.root], webex_peers.tls_verify_subject_name)
+    emu.password = "wrong-" + emu.password
+    result = _from_box(ansible, webex_peers, emu)
+    assert result["failed"] is True and result["msg"].startswith("expressway: "), result["msg"]
+    assert emu.password not in result["msg"]
