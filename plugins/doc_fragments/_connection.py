@@ -14,7 +14,7 @@ options:
     description:
       - Host name or IP address of the Expressway (the cluster primary). An IPv6 address may be given with
         or without brackets (V(::1) or V([::1])).
-      - The host only, not a URL: no scheme, port or path (the port goes in O(port)).
+      - The host only, not a URL, so without scheme, port or path (the port goes in O(port)).
       - If not set, the value of the E(EXPRESSWAY_HOST) environment variable is used.
     type: str
     required: true
@@ -25,7 +25,7 @@ options:
     default: 443
   username:
     description:
-      - Administrator account with API access. Required, like O(password): the API answers nothing
+      - Administrator account with API access. Required, like O(password), since the API answers nothing
         without credentials.
       - If not set, the value of the E(EXPRESSWAY_USERNAME) environment variable is used.
     type: str
@@ -69,7 +69,7 @@ notes:
     of an HTTP 429 or 5xx answer asks for (seconds or an HTTP date) when that is at most 30 seconds and at most
     O(timeout); all waits of one request together stay within 60 seconds."
   - A request that could not connect (connection refused, or no answer to connecting) is retried once,
-    whatever its method: the Expressway never saw it.
+    whatever its method, since the Expressway never saw it.
   - Reads (GET) and updates (PUT, whose bodies name the object and carry absolute values, so sending one
     twice has the effect of sending it once) are also retried on resets, timeouts, answers cut short,
     HTTP 429 and HTTP 5xx.
