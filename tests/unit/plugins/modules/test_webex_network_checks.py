@@ -43,11 +43,13 @@ def test_outbound_verdict_and_rows(capsys):
     args = {'destinations': ['sip:bob@example.test', dead], 'resolvers': [], 'timeout': 1}
     result = run_main(webex_outbound_check, args, capsys)
     assert result['failed'] is True and result['changed'] is False
-    assert 'sip:bob@example.test: OUT-URI fail' in result['msg'] and dead + ': OUT-TLS fail' in result['msg']
+    # The literal names a port other than 5061, which Webex never calls (OUT-HOST), and nothing listens there.
+    assert 'sip:bob@example.test: OUT-URI fail' in result['msg'] and \
+        dead + ': OUT-HOST fail, OUT-TLS fail' in result['msg']
     assert _statuses(result, 'sip:bob@example.test')['OUT-TLS'] == 'skip'
     literal = _statuses(result, dead)
-    assert (literal['OUT-URI'], literal['OUT-HOST'], literal['OUT-A'], literal['OUT-PTR']) == \
-        ('pass', 'pass', 'skip', 'skip')
+    assert (literal['OUT-URI'], literal['OUT-HOST'], literal['OUT-A'], literal['OUT-SIP'], literal['OUT-PTR']) == \
+        ('pass', 'fail', 'skip', 'skip', 'skip')
     assert sum(result['summary'].values()) == len(result['results'])
 
 
