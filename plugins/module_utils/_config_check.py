@@ -16,6 +16,7 @@ import re
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_firewall, _fields
 from ansible_collections.ucops.expressway.plugins.module_utils import _exp_cert
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
+from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
@@ -81,7 +82,7 @@ def read_config(client):
     if _version_or_none(sysinfo.get('version')) and version_at_least(sysinfo['version'], _fields.FIREWALL_SINCE):
         firewall = [_fields.FIREWALL_RULE.to_options(r) for r in client.get(_fields.FIREWALL_ACTIVE_PATH) or []
                     if isinstance(r, dict)]
-    roots_pem = client.get_text(_fields.TRUSTED_CA_PATH)
+    roots_pem = read_store(client)  # an answer that is not the list fails, never reads as empty
     return Snapshot(sysinfo, zones, rules, dns_servers, firewall, roots_pem)
 
 

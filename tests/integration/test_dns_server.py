@@ -108,3 +108,36 @@ def test_dns_settings_update_converge_and_check_mode(ansible, emulator):
 
     bad = ansible.run_module(SETTINGS, connection(emulator, system_host_name="exp e"))
     assert bad["failed"] is True and "system_host_name" in bad["msg"]
+
+
+@pytest.mark.parametrize("shape, create_status", [
+    ("bare", 200), ("wrapped", 201), ("wrapped-list", 200), ("list-of-wrappers", 201)])
+def test_every_read_shape_converges(ansible, emulator_factory, shape, create_status):
+    emu = emulator_factory([{"name": "exp1", "dns_server_shape": shape, "create_status": create_status}])
+    args = connection(emu, servers=["192.0.2.53"])
+    # First run on a box with none configured: that answer has its own shape too ([], {} or an empty list).
+    first = ansible.run_module(MODULE, args)
+    assert first["changed"] is True and first["servers"] == [{"index": 1, "address": "192.0.2.53"}], first
+    mark = emu.mark()
+    assert ansible.run_module(MODULE, args)["changed"] is False
+    assert emu.writes(since=mark) == [] and len(emu.requests(since=mark)) == 1
+    two = dict(args, servers=["192.0.2.53", "2001:db8::53"])
+    assert ansible.run_module(MODULE, two)["changed"] is True
+    mark = emu.mark()
+    again = ansible.run_module(MODULE, two)
+    assert again["changed"] is False and emu.writes(since=mark) == [], again
+    assert again["servers"] == [{"index": 1, "address": "192.0.2.53"}, {"index": 2, "address": "2001:db8::53"}]
+    exact = ansible.run_module(MODULE, dict(args, state="exact"))
+    assert exact["changed"] is True and exact["servers"] == [{"index": 1, "address": "192.0.2.53"}]
+
+
+@pytest.mark.parametrize("fault", ["DELETE:1:500", "POST:1:reset"])
+def test_write_applied_but_answer_lost_is_success(ansible, emulator_factory, fault):
+    seed = {"dnsservers": [{"index": 1, "address": "192.0.2.1"}, {"index": 3, "address": "192.0.2.3"}]}
+    emu = emulator_factory([{"name": "exp1", "seed": seed, "fail_after_apply": fault}])
+    result = ansible.run_module(MODULE, connection(emu, servers=["192.0.2.1", "192.0.2.2"], state="exact"))
+    assert result["changed"] is True and not result.get("failed"), result
+    assert [(w["method"], w["status"]) for w in emu.writes()] == [
+        ("DELETE", 500 if fault.startswith("DELETE") else 200), ("POST", 0 if fault.startswith("POST") else 201)]
+    assert box(emu, "common/dns/dnsserver") == [{"index": 1, "address": "192.0.2.1"},
+                                                {"index": 2, "address": "192.0.2.2"}]

@@ -64,3 +64,21 @@ def test_old_version_without_name_filter_falls_back_to_list(ansible, emulator_fa
     assert [z["name"] for z in result["dns_zones"]] == ["Old zone"]
     paths = [(r["method"], r["status"]) for r in emu.requests(since=mark)]
     assert paths == [("GET", 404), ("GET", 200)]
+
+
+@pytest.mark.parametrize("name_miss", ["empty-list", "empty-object", "404", "400"])
+def test_info_modules_read_every_name_miss_shape_as_absent(ansible, emulator_factory, name_miss):
+    seed = {"zones": {"dnszone": [{"Name": "Z"}]}, "searchrules": [{"Name": "R", "Priority": 10, "TargetName": "Z",
+                                                                      "Mode": "AnyAlias"}]}
+    emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "seed": seed}])
+    for module, key, hit in (("dns_zone_info", "dns_zones", "Z"), ("search_rule_info", "search_rules", "R")):
+        missing = ansible.run_module(f"ucops.expressway.{module}", connection(emu, name="Not here"))
+        assert missing[key] == [] and not missing.get("failed"), missing
+        found = ansible.run_module(f"ucops.expressway.{module}", connection(emu, name=hit))
+        assert [item["name"] for item in found[key]] == [hit]
+    # A miss answered 404 or 400 is confirmed by listing the collection once.
+    misses = [(r["method"], r["status"]) for r in emu.requests() if "Not%20here" in r["path"] or r["path"].endswith(
+        ("dnszone", "searchrule"))]
+    expected = {"empty-list": [("GET", 200)], "empty-object": [("GET", 200)], "404": [("GET", 404), ("GET", 200)],
+                "400": [("GET", 400), ("GET", 200)]}[name_miss]
+    assert misses == expected * 2

@@ -112,3 +112,22 @@ def test_builtin_zone_target_needs_no_lookup(ansible, box):
                                                    target_name="LocalZone"))
     assert result["changed"] is True, result
     assert [r["method"] for r in box.requests(since=mark)] == ["GET", "POST"]
+
+
+@pytest.mark.parametrize("name_miss, create_status", [
+    ("empty-list", 200), ("empty-object", 201), ("404", 200), ("400", 201)])
+def test_every_name_miss_shape_reads_as_absent(ansible, emulator_factory, name_miss, create_status):
+    emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "create_status": create_status,
+                             "seed": {"zones": {"dnszone": [{"Name": ZONE}]}}}])
+    args = rule_args(emu)
+    mark = emu.mark()
+    gone = ansible.run_module(MODULE, dict(args, state="absent"))
+    assert gone["changed"] is False and not gone.get("failed"), gone
+    assert emu.writes(since=mark) == []
+    unknown = ansible.run_module(MODULE, dict(args, target_name="No such zone"))
+    assert unknown["failed"] is True and "target_name" in unknown["msg"] and emu.writes(since=mark) == []
+    created = ansible.run_module(MODULE, args)
+    assert created["changed"] is True and not created.get("failed"), created
+    assert [w["method"] for w in emu.writes(since=mark)] == ["POST"] and box_rule(emu)["Priority"] == 100
+    mark = emu.mark()
+    assert ansible.run_module(MODULE, args)["changed"] is False and emu.writes(since=mark) == []

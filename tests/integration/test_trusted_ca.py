@@ -1,6 +1,7 @@
 """ucops.expressway.trusted_ca against the emulated Expressway: multipart upload, fingerprint comparison."""
 import re
 
+import pytest
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -82,3 +83,13 @@ def test_old_version_without_csrf_requirement_works_too(ansible, emulator_factor
     pem = root.public_bytes(serialization.Encoding.PEM).decode()
     assert ansible.run_module(MODULE, connection(emu, certificate=pem))["changed"] is True
     assert root.fingerprint(hashes.SHA256()).hex() in fingerprints(store(emu))
+
+
+@pytest.mark.parametrize("answer, words", [
+    ("html", "'<!DOCTYPE html>"), ("empty", "an empty body"), ("garbage", "'Certificate store temporarily")])
+def test_store_answer_that_is_not_pem_fails_without_upload(ansible, emulator_factory, answer, words):
+    emu = emulator_factory([{"name": "exp1", "certs_root_answer": answer}])
+    pem = make_root("Never uploaded").public_bytes(serialization.Encoding.PEM).decode()
+    result = ansible.run_module(MODULE, connection(emu, certificate=pem))
+    assert result["failed"] is True and emu.writes() == []
+    assert emu.api("certs/root") in result["msg"] and words in result["msg"], result["msg"]

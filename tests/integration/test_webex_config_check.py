@@ -288,3 +288,11 @@ def test_the_role_default_configuration_passes_the_check(ansible, emulator_facto
                           verify=emu.ca_path, timeout=10).json()
     assert sorted(f"{r['Address']}/{r['PrefixLength']}" for r in active if r["Transport"] == "UDP") == \
         sorted(WEBEX_RANGES)
+
+
+@pytest.mark.parametrize("answer", ["html", "empty"])
+def test_trusted_ca_list_that_is_not_pem_is_an_error_not_no_roots(ansible, emulator_factory, answer):  # pylint: disable=redefined-outer-name
+    emu = emulator_factory([{"name": "expe", "seed": seed(), "certs_root_answer": answer}])
+    result = ansible.run_module(MODULE, connection(emu, **ARGS))
+    assert result["failed"] is True and "rules" not in result, result
+    assert emu.api("certs/root") in result["msg"] and "PEM" in result["msg"], result["msg"]

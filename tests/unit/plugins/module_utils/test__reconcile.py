@@ -4,11 +4,20 @@
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils._fields import DNS_ZONE, SEARCH_RULE
+import pytest
+
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, OutcomeUnknown
+from ansible_collections.ucops.expressway.plugins.module_utils._fields import DNS_SERVER, DNS_ZONE, SEARCH_RULE
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import (
+    Plan,
     desired_options,
+    find_named,
+    list_named,
+    outcome,
     pick_named,
     plan_named,
+    run_named,
+    send,
 )
 
 CURRENT = {'name': 'Z', 'hop_count': 15, 'sip_mode': True, 'tls_verify_mode': False}
@@ -46,3 +55,148 @@ def test_pick_is_exact():
     records = [{'Name': 'z'}, {'Name': 'Z 2'}, {'Name': 'Z'}]
     assert pick_named(DNS_ZONE, records, 'Z') == {'Name': 'Z'}
     assert pick_named(DNS_ZONE, records[:2], 'Z') is None
+
+
+# --- Lost answers, miss shapes and read shapes, against an in-memory box -----------------------------
+
+class Box:
+    """A client double holding one collection; faults: {(method, n): 'applied' | 'lost'} for the nth call."""
+
+    def __init__(self, records, key='Name', faults=None, miss=None):
+        self.records, self.key, self.faults, self.miss = [dict(r) for r in records], key, faults or {}, miss
+        self.sent = []
+
+    def get(self, path):
+        self.sent.append(('GET', path, None))
+        return [dict(r) for r in self.records]
+
+    def get_by_name(self, path, name):
+        self.sent.append(('GET', f'{path}/name/{name}', None))
+        found = [dict(r) for r in self.records if r[self.key] == name]
+        if not found and self.miss:
+            raise ApiError('GET', path, self.miss[0], self.miss[1])
+        return found or [{}]
+
+    def _write(self, method, body, apply):
+        self.sent.append((method, 'path', body))
+        fault = self.faults.get((method, sum(1 for s in self.sent if s[0] == method)))
+        if fault != 'lost':
+            apply()
+        if fault:
+            raise OutcomeUnknown(method, 'https://box/path', 'connection reset')
+
+    def post(self, path, body):
+        self._write('POST', body, lambda: self.records.append(dict(body)))
+
+    def put(self, path, body):
+        self._write('PUT', body, lambda: next(r for r in self.records if r[self.key] == body[self.key]).update(body))
+
+    def delete(self, path, body):
+        held = [r for r in self.records if r[self.key] == body[self.key]]
+        if not held:
+            self.sent.append(('DELETE', 'path', body))
+            raise ApiError('DELETE', 'https://box/path', 400, f"Zone '{body[self.key]}' does not exist")
+        self._write('DELETE', body, lambda: self.records.remove(held[0]))
+
+    def writes(self):
+        return [(method, body) for method, _path, body in self.sent if method != 'GET']
+
+
+ZONE_ARGS = {'name': 'Z', 'state': 'absent'}
+
+
+@pytest.mark.parametrize('action, before, after, current, expected', [
+    ('delete', {'name': 'Z', 'hop_count': 15}, {}, None, 'done'),
+    ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 15}, 'unchanged'),
+    ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 16}, 'other'),
+    ('create', {}, {'name': 'Z', 'hop_count': 9}, None, 'unchanged'),
+    ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 9, 'sip_mode': True}, 'done'),
+    ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 15}, 'other'),
+    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 9}, 'done'),
+    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 15},
+     'unchanged'),
+    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, None, 'other'),
+    ('delete', {'index': 1, 'priority': 10}, {}, {'index': 3, 'priority': 10}, 'unchanged'),  # index ignored
+])
+def test_outcome(action, before, after, current, expected):
+    assert outcome(Plan(action, {}, before, after), current) == expected
+
+
+@pytest.mark.parametrize('faults, writes', [
+    ({('DELETE', 1): 'applied'}, [('DELETE', {'Name': 'Z'})]),
+    ({('DELETE', 1): 'lost'}, [('DELETE', {'Name': 'Z'})] * 2),
+])
+def test_delete_with_a_lost_answer_rereads_and_resends_only_when_unchanged(faults, writes):
+    box = Box([{'Name': 'Z'}, {'Name': 'Y'}], faults=faults)
+    result = run_named(box, DNS_ZONE, ZONE_ARGS)
+    assert result['changed'] is True and box.records == [{'Name': 'Y'}]
+    assert box.writes() == writes
+
+
+def test_delete_refused_as_unknown_is_success_when_the_object_is_gone():
+    box = Box([{'Name': 'Z'}])
+    box.delete('path', {'Name': 'Z'})  # an earlier attempt removed it after the read
+    box.records, box.sent = [], []
+    plan = Plan('delete', {'Name': 'Z'}, {'name': 'Z'}, {})
+    send(box, DNS_ZONE, plan, lambda: None, "the dns zone 'Z'")
+    assert box.writes() == [('DELETE', {'Name': 'Z'})]
+
+
+def test_delete_refused_while_the_object_is_still_there_keeps_the_error():
+    box = Box([{'Name': 'Z'}])
+    plan = Plan('delete', {'Name': 'Other'}, {'name': 'Z'}, {})
+    with pytest.raises(ApiError) as err:
+        send(box, DNS_ZONE, plan, lambda: {'name': 'Z'}, "the dns zone 'Z'")
+    assert err.value.status == 400 and box.records == [{'Name': 'Z'}]
+
+
+def test_lost_answer_on_an_object_changed_by_someone_else_fails_and_resends_nothing():
+    box = Box([{'Name': 'Z', 'HopCount': 15}], faults={('DELETE', 1): 'lost'})
+    plan = Plan('delete', {'Name': 'Z'}, {'name': 'Z', 'hop_count': 15}, {})
+    with pytest.raises(OutcomeUnknown) as err:
+        send(box, DNS_ZONE, plan, lambda: {'name': 'Z', 'hop_count': 99}, "the dns zone 'Z'")
+    assert "the dns zone 'Z' shows it neither as it was" in str(err.value) and 'connection reset' in str(err.value)
+    assert box.writes() == [('DELETE', {'Name': 'Z'})]
+
+
+def test_create_without_a_unique_key_is_not_resent():
+    box = Box([], faults={('POST', 1): 'lost'})
+    plan = Plan('create', {'Name': 'Z'}, {}, {'name': 'Z'})
+    with pytest.raises(OutcomeUnknown, match='a create is not resent'):
+        send(box, DNS_ZONE, plan, lambda: None, 'the rule', resend_create=False)
+    assert box.writes() == [('POST', {'Name': 'Z'})]
+
+
+def test_a_resend_whose_answer_is_lost_too_fails_unless_the_reread_shows_it_done():
+    box = Box([{'Name': 'Z'}], faults={('DELETE', 1): 'lost', ('DELETE', 2): 'lost'})
+    with pytest.raises(OutcomeUnknown, match='resent once'):
+        run_named(box, DNS_ZONE, ZONE_ARGS)
+    box = Box([{'Name': 'Z'}], faults={('DELETE', 1): 'lost', ('DELETE', 2): 'applied'})
+    assert run_named(box, DNS_ZONE, ZONE_ARGS)['changed'] is True and box.records == []
+
+
+@pytest.mark.parametrize('miss, lists', [(None, 0), ((404, 'Not found'), 1), ((400, "Zone 'Z' does not exist"), 1)])
+def test_every_miss_shape_is_absent(miss, lists):
+    box = Box([{'Name': 'Y'}], miss=miss)
+    assert find_named(box, DNS_ZONE, 'Z') is None
+    assert len([s for s in box.sent if s[1] == DNS_ZONE.path]) == lists
+    assert list_named(box, DNS_ZONE, 'Y') == [{'name': 'Y'}]
+
+
+def test_a_400_for_another_reason_stays_an_error_without_a_list():
+    box = Box([], miss=(400, 'Name: too long (max 50)'))
+    with pytest.raises(ApiError):
+        find_named(box, DNS_ZONE, 'x' * 51)
+    assert [s[1] for s in box.sent] == [DNS_ZONE.path + '/name/' + 'x' * 51]
+
+
+SERVER = {'index': 2, 'address': '192.0.2.53'}
+
+
+@pytest.mark.parametrize('answer, expected', [
+    ([SERVER], [SERVER]), ({'DefaultDNSServers': SERVER}, [SERVER]), ({'DefaultDNSServers': [SERVER]}, [SERVER]),
+    ([{'DefaultDNSServers': SERVER}], [SERVER]), ([], []), ({}, []), ({'DefaultDNSServers': []}, []),
+    (None, []), ([{}], []),
+])
+def test_dns_server_answers_in_every_shape(answer, expected):
+    assert DNS_SERVER.records(answer) == expected
