@@ -23,7 +23,7 @@ options:
   system_host_name:
     description:
       - The system host name, one DNS label, 1 to 63 characters of letters, digits and hyphens, not starting
-        or ending with a hyphen. The whole value must match: a trailing newline, space or dot is refused.
+        or ending with a hyphen. The whole value must match; a trailing newline, space or dot is refused.
     type: str
   domain_name:
     description:

@@ -179,7 +179,7 @@ def test_malformed_lists_never_show_the_password(ansible, emulator, tmp_path):
 # Generated bad values: seeded, so a failure names the same inputs on every run.
 def bad_inputs(seed=20261201, count=30):
     rng = random.Random(seed)
-    label = "".join(rng.choice("abcdefghij") for _ in range(6))
+    label = "".join(rng.choices("abcdefghij", k=6))
     makers = [
         lambda: (DNS_SETTINGS, {"system_host_name": label + rng.choice(["\n", " ", ".", "_", "-"])},
                  "system_host_name"),
