@@ -239,8 +239,10 @@ class ExpresswayModule(basic.AnsibleModule):
     """
 
     def __init__(self, argument_spec, **kwargs):
-        # The raw arguments; None when ansible-test validate-modules captures the argspec.
-        malformed = malformed_suboptions(argument_spec, basic._load_params() or {})
+        # The raw arguments (a private but long-stable helper of basic, kept optional); None when
+        # ansible-test validate-modules captures the argspec.
+        load = getattr(basic, '_load_params', None)
+        malformed = malformed_suboptions(argument_spec, (load() if load else None) or {})
         relaxed = {name: _raw(spec) if name in malformed else spec for name, spec in argument_spec.items()}
         super().__init__(argument_spec=relaxed if malformed else argument_spec, **kwargs)
         if malformed:
