@@ -14,7 +14,10 @@ description:
   - The Expressway holds up to five servers in numbered slots 1 to 5. The position in O(servers) is the
     slot, so the first address goes to slot 1, the second to slot 2, and so on. To change only slot 3
     you must still list slots 1 and 2.
-  - A run where nothing differs makes a single GET request.
+  - A run where nothing differs makes a single GET request. The list is read in every shape the API is
+    known to use (a bare list of servers, or servers wrapped in C(DefaultDNSServers), one or a list).
+  - When the answer to a write is lost (reset, timeout, HTTP 5xx), the module reads the list again. As
+    planned, the task goes on; unchanged, the write is sent once more; anything else fails the task.
   - DNS servers are a per-peer setting in a cluster (they are not replicated), so run this module
     against every peer, not only the primary. Available on Expressway-C and Expressway-E alike.
 extends_documentation_fragment:

@@ -16,6 +16,12 @@ description:
     description).
   - An update sends the zone name plus the changed settings only. A run where nothing differs makes
     a single GET request.
+  - A name the Expressway does not hold reads as absent however the box answers the lookup (an empty list
+    or object, HTTP 404, or HTTP 400 saying it does not exist; after a 404 or 400 the zone list is read
+    once to confirm, so a 400 for another reason still fails the task).
+  - When the answer to a write is lost (reset, timeout, HTTP 5xx), the module reads the zone again. As
+    planned, the task succeeds; unchanged, the write is sent once more; anything else fails the task,
+    saying what was found. A delete whose zone is already gone succeeds.
 extends_documentation_fragment:
   - ucops.expressway._connection
   - ucops.expressway._attributes

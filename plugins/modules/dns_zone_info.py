@@ -11,6 +11,9 @@ short_description: Read DNS zones from a Cisco Expressway
 version_added: 0.1.0
 description:
   - Return all DNS zones, or the one called O(name), with the option names of M(ucops.expressway.dns_zone).
+  - With O(name), a zone the Expressway does not hold returns an empty list however the box answers the
+    lookup (an empty list or object, HTTP 404, or HTTP 400 saying it does not exist, confirmed by
+    reading the zone list once); a 400 for another reason fails the task.
   - The output can be fed back to M(ucops.expressway.dns_zone) as its options.
 extends_documentation_fragment:
   - ucops.expressway._connection

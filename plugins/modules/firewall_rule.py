@@ -15,7 +15,13 @@ description:
   - A rule is identified by its O(rules[].priority). Declaring a priority hands that slot to the task, so
     a rule already holding it on the box is corrected to the declared values; the diff shows what it
     held before. Run with C(--check --diff) first where a priority may already be used for something else.
-  - Rules whose priority is not declared are never changed or deleted.
+  - Rules whose priority is not declared are never changed or deleted. The API addresses a rule by an index
+    the Expressway may renumber after a delete, so once a delete went out every further delete or update
+    first reads the pending set again and finds its rule by priority and contents; a rule changed on the
+    box during the run is not touched and the task fails.
+  - When the answer to a write is lost (reset, timeout, HTTP 5xx), the module reads the pending set again.
+    As planned, the task goes on; a delete or update found unchanged is sent once more (to the rule's index
+    as read again); a create is not resent, and anything else fails the task, saying what was found.
   - Every rule of the task is checked before the first request (ranges, addresses, description length,
     two rules sharing a priority) and, once the sets are read, as it would be written (a declared
     O(rules[].start_port) against the end port the rule already has). One refused rule fails the task

@@ -17,6 +17,12 @@ description:
     description). Creating a rule requires O(priority) and O(target_name).
   - An update sends the rule name plus the changed settings only. A run where nothing differs makes a
     single GET request.
+  - A name the Expressway does not hold reads as absent however the box answers the lookup (an empty list
+    or object, HTTP 404, or HTTP 400 saying it does not exist; after a 404 or 400 the rule list is read
+    once to confirm, so a 400 for another reason still fails the task).
+  - When the answer to a write is lost (reset, timeout, HTTP 5xx), the module reads the rule again. As
+    planned, the task succeeds; unchanged, the write is sent once more; anything else fails the task,
+    saying what was found. A delete whose rule is already gone succeeds.
   - When O(source_name) or O(target_name) is set and differs from the current rule, the module first
     checks, with read-only requests, that a zone of that name exists (DNS, neighbor, traversal server and
     traversal client zones, in that order, stopping at the first match). A name no zone has fails the

@@ -11,6 +11,9 @@ short_description: Read search rules from a Cisco Expressway
 version_added: 0.1.0
 description:
   - Return all search rules, or the one called O(name), with the option names of M(ucops.expressway.search_rule).
+  - With O(name), a rule the Expressway does not hold returns an empty list however the box answers the
+    lookup (an empty list or object, HTTP 404, or HTTP 400 saying it does not exist, confirmed by
+    reading the rule list once); a 400 for another reason fails the task.
   - The output can be fed back to M(ucops.expressway.search_rule) as its options.
 extends_documentation_fragment:
   - ucops.expressway._connection

@@ -14,6 +14,11 @@ description:
     certificates, for example the root that signs Webex's certificate.
   - Certificates are compared by the SHA-256 fingerprint of their DER encoding, so line endings, line
     lengths and text around the PEM blocks do not matter.
+  - The list must read as PEM certificates. An answer that is a web page, other text, or an empty body
+    fails the task before any upload, naming the URL and what came back; an empty answer cannot be told
+    apart from a failed read, so a box whose list is really empty needs one CA added in the web UI first.
+  - When the answer to the upload is lost (reset, timeout, HTTP 5xx), the module reads the list again and
+    succeeds when every uploaded certificate is there; otherwise it fails naming the missing ones.
   - The module reads the list (one GET), and uploads the missing certificates, and only those, in one
     request. It never removes a certificate; the API offers no way to do so.
   - The trusted CA list is replicated in a cluster, so run the module against the primary only. Available

@@ -60,8 +60,8 @@ class Pending:
 
     def delete(self, path, body):
         self.sent.append(('DELETE', body))
-        self.rules = [dict(r, Index=n) for n, r in enumerate((r for r in self.rules if r['Index'] != body['Index']),
-                                                              start=1)]
+        kept = [r for r in self.rules if r['Index'] != body['Index']]
+        self.rules = [dict(r, Index=n) for n, r in enumerate(kept, start=1)]
 
     def put(self, path, body):
         self.sent.append(('PUT', body))
