@@ -32,7 +32,7 @@ from cryptography.hazmat.primitives import serialization
 
 from support import fault_matrix as fm
 from support.ansible_runner import BIN
-from support.emulator import EMULATOR_PATH, Emulator
+from support.emulator import Emulator
 from support.fault_proxy import make_pki
 
 pytestmark = pytest.mark.slow
@@ -45,12 +45,6 @@ CASES = fm.matrix()
 JOBS = int(os.environ.get("UCOPS_FAULT_JOBS", "4"))
 CLEAR = re.compile(r"\b(GET|POST|PUT|DELETE) https://127\.0\.0\.1:\d+/|re-?run|run (it )?again", re.I)
 PEM_RE = re.compile(rb"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", re.S)
-
-
-def compact_firewall_supported():
-    """The emulator's firewall_index switch (renumbering after DELETE) exists from this change on."""
-    switches = EMULATOR_PATH / "expressway_emulator" / "switches.py"
-    return switches.exists() and "firewall_index" in switches.read_text(encoding="utf-8")
 
 
 # -- processes -------------------------------------------------------------------------------------------
@@ -294,7 +288,7 @@ def suite(ansible, tmp_path_factory, request):
     work = tmp_path_factory.mktemp("faults")
     case_ids = selected_cases(request)
     new_ca = make_pki(work / "new-ca")["ca"]
-    modules = fm.module_cases(new_ca, compact_firewall_supported())
+    modules = fm.module_cases(new_ca)
     ctx = {"new_ca_sha256": hashlib.sha256(x509.load_pem_x509_certificate(new_ca.read_bytes()).public_bytes(
         serialization.Encoding.DER)).hexdigest()}
     emu = start(work, case_ids, modules)
