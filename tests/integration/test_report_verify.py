@@ -96,3 +96,36 @@ def test_bad_fail_on_is_refused_before_any_request(ansible, emulator_factory, tm
     assert proc.returncode != 0
     assert "webex_verify_check_options.fail_on must be one of must, should, never (got sometimes)" in proc.stdout
     assert emu.requests(since=mark) == []
+
+
+def _judge(task, variables):
+    """Render the play's judgement task with plain Jinja2 (its filters are all Jinja2 built-ins)."""
+    import jinja2  # pylint: disable=import-outside-toplevel
+
+    env = jinja2.Environment(undefined=jinja2.ChainableUndefined)
+    scope = dict(variables)
+    scope["_fail_on"] = env.from_string(task["vars"]["_fail_on"]).render(scope)
+    scope.update(_levels=task["vars"]["_levels"], _statuses=task["vars"]["_statuses"])
+    expression = task["ansible.builtin.set_fact"]["webex_verify_failing"].strip()
+    assert expression.startswith("{{") and expression.endswith("}}")
+    return env.compile_expression(expression[2:-2].strip())(**scope)
+
+
+def test_the_play_judges_as_the_check_modules(ansible):
+    play = yaml.safe_load((REPO / "playbooks" / "verify.yml").read_text())[0]
+    task = next(t for t in play["tasks"] if t["name"].startswith("Judge the rules"))
+    statuses, levels = ("pass", "fail", "warn", "skip"), ("must", "should", "info")
+    rules = [{"subject": "s%d" % index, "rule": "R%d" % index, "level": level, "status": status}
+             for index, (level, status) in enumerate((lv, st) for lv in levels for st in statuses)]
+    for fail_on in ("must", "should", "never"):
+        failing = _judge(task, {
+            "webex_verify_config": {"rules": rules[:6]}, "webex_verify_outbound": {"rules": rules[6:9]},
+            "webex_verify_inbound_result": {"rules": rules[9:]},
+            "webex_verify_check_options": {"fail_on": fail_on}})
+        # The configuration check is judged at must, the network checks at the given fail_on.
+        expected = [rule for rule in rules[:6] if _verdict(ansible, [{"rules": [rule]}], "must")[0]]
+        expected += [rule for rule in rules[6:] if _verdict(ansible, [{"rules": [rule]}], fail_on)[0]]
+        assert failing == expected, fail_on
+    # fail_on defaults to must; a skipped network check has no rules.
+    assert _judge(task, {"webex_verify_config": {"rules": []}, "webex_verify_outbound": {"rules": rules},
+                         "webex_verify_inbound_result": {"skipped": True}}) == [rules[1]]
