@@ -4,7 +4,11 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import pytest
+
+from ansible.module_utils import basic
 
 from ansible_collections.ucops.expressway.plugins.modules import search_rule
 from ansible_collections.ucops.expressway.tests.unit.plugins.modules.utils import Call, run_module, writes
@@ -71,6 +75,25 @@ def test_unknown_target_zone_fails_after_reads_only():
     assert result['option'] == 'target_name'
     assert "'Nowhere'" in result['msg'] and 'existing zone' in result['msg']
     assert writes(adapter) == []
+
+
+def test_unknown_target_zone_in_check_mode_is_a_warning_and_plans_the_create():
+    """A role creates the zone, then its rules: in check mode the zone is only planned, so the rule is too."""
+    args = {'name': NAME, 'priority': 100, 'target_name': 'Nowhere'}
+    warnings = []
+    with mock.patch.object(basic.AnsibleModule, 'warn', lambda self, text: warnings.append(text)):
+        result, adapter = run_module(search_rule, args, [
+            Call('GET', BY_NAME, answer=[]),
+            Call('GET', '/common/zone/dnszone/name/Nowhere', answer=[]),
+            Call('GET', '/common/zone/neighborzone/name/Nowhere', answer=[]),
+            Call('GET', '/edge/zone/traversalserver/name/Nowhere', answer=[]),
+            Call('GET', '/controller/zone/traversalclient/name/Nowhere', answer=[]),
+        ], check_mode=True, diff=True)
+    assert result.get('failed') is not True and result['changed'] is True
+    assert result['diff']['after']['target_name'] == 'Nowhere'
+    assert writes(adapter) == []
+    assert warnings == ["target_name 'Nowhere': no zone has this name; assumed created by an earlier task in this run "
+                        "(check mode)"]
 
 
 def test_changed_source_name_is_checked_but_unchanged_target_is_not():
