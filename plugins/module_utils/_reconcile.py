@@ -8,6 +8,8 @@ The flow for a named object is: validate input (no request) -> one GET -> refere
 only) -> plan (pure) -> at most one write, skipped in check mode. ``plan_named`` is pure so the same
 plan drives normal and check mode, which keeps ``changed`` identical in both. Singletons and indexed
 resources reuse ``desired_options``, ``plan_update`` and ``apply_plan``; only the read and the key differ.
+Every write of a plan goes out through ``send``: when its answer is lost, the object is read again and the
+write counts as done, is resent once, or fails (docs/design.md, "Deletes and ambiguous writes").
 """
 
 from __future__ import annotations
