@@ -163,9 +163,12 @@ def run_singleton(client, resource, params, check_mode=False, want_diff=False, p
     desired = desired_options(resource, params)
     for check in (check_ranges,) + tuple(prechecks):
         check(resource, desired)
-    current = resource.to_options(client.get_singleton(resource.path) or {})
-    plan = plan_update(resource, current, desired)
-    apply_plan(client, resource, plan, check_mode)
+    def read():
+        return resource.to_options(client.get_singleton(resource.path) or {})
+
+    plan = plan_update(resource, read(), desired)
+    if not check_mode and plan.changed:
+        send(client, resource, plan, read, f'the {resource.name.replace("_", " ")}')
     return result_of(resource, plan, want_diff)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, OutcomeUnknown
-from ansible_collections.ucops.expressway.plugins.module_utils._fields import DNS_SERVER, DNS_ZONE, SEARCH_RULE
+from ansible_collections.ucops.expressway.plugins.module_utils._fields import DNS_SERVER, DNS_SETTINGS, DNS_ZONE, SEARCH_RULE
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import (
     Plan,
     desired_options,
@@ -17,6 +17,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import
     pick_named,
     plan_named,
     run_named,
+    run_singleton,
     send,
 )
 
@@ -200,3 +201,25 @@ SERVER = {'index': 2, 'address': '192.0.2.53'}
 ])
 def test_dns_server_answers_in_every_shape(answer, expected):
     assert DNS_SERVER.records(answer) == expected
+
+
+class Settings:
+    """A singleton double whose first PUT is applied but its answer lost."""
+
+    def __init__(self):
+        self.values, self.puts = {'SystemHostName': 'expe', 'DomainName': 'example.test'}, 0
+
+    def get_singleton(self, path):
+        return dict(self.values)
+
+    def put(self, path, body):
+        self.puts += 1
+        self.values.update(body)
+        if self.puts == 1:
+            raise OutcomeUnknown('PUT', 'https://box/common/dns/dns', 'read timed out')
+
+
+def test_singleton_put_with_a_lost_answer_is_done_when_the_reread_shows_it():
+    box = Settings()
+    result = run_singleton(box, DNS_SETTINGS, {'system_host_name': 'expe2', 'domain_name': None})
+    assert result['changed'] is True and box.puts == 1 and box.values['SystemHostName'] == 'expe2'
