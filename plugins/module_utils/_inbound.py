@@ -14,10 +14,7 @@ is judged too (_webex_trust), so a Webex CA change shows before the SBC starts r
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _api, _certs, _checks, _fields, _sip, _tls
-from ansible_collections.ucops.expressway.plugins.module_utils import _webex_trust
-from ansible_collections.ucops.expressway.plugins.module_utils._config_check import find_zone, parse_pem
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _checks, _sip, _tls, _webex_trust
 from ansible_collections.ucops.expressway.plugins.module_utils._checks import CheckSetupError
 from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
@@ -101,45 +98,6 @@ def _mtls_row(ctx, subject, endpoint, params, sip_uri, anchors):
     return _webex_row(subject, 'IN-MTLS', 'pass', summary, result, anchors, where)
 
 
-def read_expressway(conn):
-    """(trusted CA certificates, the Webex zone's TLS verify subject name or None): two GETs, no write."""
-    if not _api.HAS_REQUESTS:
-        raise CheckSetupError('expressway: the requests library is needed to read the Expressway')
-    try:
-        client = _api.ExpresswayClient(conn['host'], conn['port'], conn['username'], conn['password'],
-                                       conn['validate_certs'], conn['ca_path'], conn['timeout'], conn['api_prefix'])
-        try:
-            roots = parse_pem(client.get_text(_fields.TRUSTED_CA_PATH))
-            zones = [_fields.DNS_ZONE.to_options(r) for r in client.get(_fields.DNS_ZONE.path) or []
-                     if isinstance(r, dict)]
-        finally:
-            client.close()
-    except ExpresswayError as err:
-        raise CheckSetupError('expressway: %s' % err) from err
-    zone = find_zone(zones, None, 'any')
-    return roots, (zone or {}).get('tls_verify_subject_name')
-
-
-def webex_anchors(ctx, params):
-    """What the SBC verifies Webex against: the box's list (expressway), webex_trusted_cas, else the pinned
-    fallback. The name is tls_verify_subject_name, else the box's Webex zone's."""
-    name = params.get('tls_verify_subject_name')
-    if params.get('expressway'):
-        roots, zone_name = read_expressway(params['expressway'])
-        bundle = _certs.Bundle(roots, "trusted CA list of %s" % params['expressway']['host'])
-        return _webex_trust.Anchors(bundle, True, name or zone_name)
-    path = params.get('webex_trusted_cas')
-    if not path:
-        return _webex_trust.Anchors(ctx.bundle, False, name)
-    try:
-        bundle = _certs.Bundle.from_file(path)
-    except _certs.CertificateError as err:
-        raise CheckSetupError('webex_trusted_cas: %s' % err) from err
-    if not bundle.by_sha256:
-        raise CheckSetupError('webex_trusted_cas: %s holds no certificate' % path)
-    return _webex_trust.Anchors(bundle, True, name)
-
-
 def _cert_rows(ctx, subject, params):
     if not params['client_cert']:
         return _checks.skip_rows(subject, CERT_RULES, 'no client_cert given')
@@ -199,7 +157,7 @@ def run(ctx, params):
     """Every row of the inbound check for one SBC."""
     host, sip_uri = called_host(params['called_uri'])
     subject = params['sbc_fqdn'] or params['called_uri']
-    anchors = webex_anchors(ctx, params)
+    anchors = _webex_trust.anchors_for(ctx.bundle, params)
     rows, endpoints = _srv_targets(ctx, subject, host)
     cert_rows = _cert_rows(ctx, subject, params)
     if endpoints is None:

@@ -13,11 +13,18 @@ probes see that certificate on every connection, so they judge it here:
 - without it, the pinned list of roots Webex documents (``_webex_cas``) is the offline fallback:
   the chain must validate to ``ca_bundle`` and end at a root the list names as current. A root the
   list does not name warns (a CA change to confirm), and so does a legacy root.
+
+The Expressway's list and its Webex zone's name are read from the box when a connection is given
+(``expressway``: two GETs), else taken from ``webex_trusted_cas`` and ``tls_verify_subject_name``.
 """
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _path_validation
+from ansible_collections.ucops.expressway.plugins.module_utils import _api, _certs, _fields, _path_validation
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import CheckSetupError
+from ansible_collections.ucops.expressway.plugins.module_utils._config_check import find_zone, parse_pem
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
+from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 _ORDER = ('pass', 'warn', 'fail')
@@ -75,3 +82,42 @@ def judge(certs, anchors, now=None):
             summary = ("it does not carry %s, the zone's TLS verify subject name (%s); " % (
                 anchors.subject_name, naming[1])) + summary
     return status, summary, evidence
+
+
+def read_expressway(conn):
+    """(trusted CA certificates, the Webex zone's TLS verify subject name or None): two GETs, no write."""
+    if not _api.HAS_REQUESTS:
+        raise CheckSetupError('expressway: the requests library is needed to read the Expressway')
+    try:
+        client = _api.ExpresswayClient(conn['host'], conn['port'], conn['username'], conn['password'],
+                                       conn['validate_certs'], conn['ca_path'], conn['timeout'], conn['api_prefix'])
+        try:
+            roots = parse_pem(read_store(client))  # an answer that is not the list fails, never reads as empty
+            zones = [_fields.DNS_ZONE.to_options(r) for r in client.get(_fields.DNS_ZONE.path) or []
+                     if isinstance(r, dict)]
+        finally:
+            client.close()
+    except ExpresswayError as err:
+        raise CheckSetupError('expressway: %s' % err) from err
+    zone = find_zone(zones, None, 'any')
+    return roots, (zone or {}).get('tls_verify_subject_name')
+
+
+def anchors_for(ca_bundle, params):
+    """What the SBC verifies Webex against: the box's list (expressway), webex_trusted_cas, else the pinned
+    fallback. The name is tls_verify_subject_name, else the box's Webex zone's."""
+    name = params.get('tls_verify_subject_name')
+    if params.get('expressway'):
+        roots, zone_name = read_expressway(params['expressway'])
+        bundle = _certs.Bundle(roots, "trusted CA list of %s" % params['expressway']['host'])
+        return Anchors(bundle, True, name or zone_name)
+    path = params.get('webex_trusted_cas')
+    if not path:
+        return Anchors(ca_bundle, False, name)
+    try:
+        bundle = _certs.Bundle.from_file(path)
+    except _certs.CertificateError as err:
+        raise CheckSetupError('webex_trusted_cas: %s' % err) from err
+    if not bundle.by_sha256:
+        raise CheckSetupError('webex_trusted_cas: %s holds no certificate' % path)
+    return Anchors(bundle, True, name)
