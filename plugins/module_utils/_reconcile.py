@@ -163,6 +163,7 @@ def run_singleton(client, resource, params, check_mode=False, want_diff=False, p
     desired = desired_options(resource, params)
     for check in (check_ranges,) + tuple(prechecks):
         check(resource, desired)
+
     def read():
         return resource.to_options(client.get_singleton(resource.path) or {})
 
