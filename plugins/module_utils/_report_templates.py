@@ -123,7 +123,7 @@ table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .2
  data-group="{{ group.key }}" title="{{ group.label }}">{{ group.label }}</th>{% endfor %}
 </tr>
 <tr class="rules">
-{% for rule in report.rules %}<th scope="col" title="{{ rule.id }} ({{ rule.level }})"
+{% for rule in report.rules %}<th scope="col" title="{{ rule.id }} ({{ rule.level }}): {{ rule_text.get(rule.id, '') }}"
 {%- if rule.id in group_starts %} class="group-start"{% endif %}>{{ rule.id }}</th>{% endfor %}
 </tr></thead>
 <tbody>
@@ -196,6 +196,16 @@ table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .2
 </div>
 {% else %}
 <p id="calendar">No certificate dates in the evidence.</p>
+{% endif %}
+
+{% if report.get("slowest") %}
+<h2>Slowest destinations</h2>
+<table class="checks" id="slowest">
+<tr><th>Host</th><th>Destination</th><th>Time spent</th></tr>
+{% for slow in report.get("slowest") %}
+<tr><td>{{ slow.host }}</td><td>{{ slow.subject }}</td><td>{{ timing_text(slow) }}</td></tr>
+{% endfor %}
+</table>
 {% endif %}
 
 <script>
