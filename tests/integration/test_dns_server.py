@@ -141,3 +141,16 @@ def test_write_applied_but_answer_lost_is_success(ansible, emulator_factory, fau
         ("DELETE", 500 if fault.startswith("DELETE") else 200), ("POST", 0 if fault.startswith("POST") else 201)]
     assert box(emu, "common/dns/dnsserver") == [{"index": 1, "address": "192.0.2.1"},
                                                 {"index": 2, "address": "192.0.2.2"}]
+
+
+@pytest.mark.parametrize("singleton_shape", ["object", "array"])
+def test_dns_settings_read_as_object_or_one_element_array(ansible, emulator_factory, singleton_shape):
+    emu = emulator_factory([{"name": "exp1", "singleton_shape": singleton_shape}])
+    args = connection(emu, system_host_name="expe9")
+    result = ansible.run_module(SETTINGS, args)
+    assert result["changed"] is True and result["dns_settings"]["domain_name"] == "example.test", result
+    assert [(w["method"], w["body"]) for w in emu.writes()] == [("PUT", {"SystemHostName": "expe9"})]
+    mark = emu.mark()
+    assert ansible.run_module(SETTINGS, args)["changed"] is False and emu.writes(since=mark) == []
+    answer = box(emu, "common/dns/dns")
+    assert (answer if singleton_shape == "object" else answer[0])["SystemHostName"] == "expe9"
