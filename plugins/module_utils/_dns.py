@@ -12,6 +12,8 @@ record list, the second raises ResolverUnreachable and the callers report skip o
 from __future__ import annotations
 
 import collections
+import concurrent.futures
+import threading
 import traceback
 
 try:
@@ -33,7 +35,21 @@ SrvTarget = collections.namedtuple('SrvTarget', 'priority weight port target')
 
 
 class ResolverUnreachable(Exception):
-    """No configured resolver gave an answer (timeout, refused, SERVFAIL, none configured)."""
+    """No configured resolver gave an answer; kind is timeout, refused, servfail, protocol or unconfigured."""
+
+    def __init__(self, message, kind='timeout'):
+        super(ResolverUnreachable, self).__init__(message)
+        self.kind = kind
+
+
+def _failure_kind(err):
+    """refused, servfail or protocol from the per-server errors of a NoNameservers."""
+    text = ' '.join(str(error) for error in (err.kwargs or {}).get('errors') or []) or str(err)
+    if 'REFUSED' in text or 'Connection refused' in text:
+        return 'refused'
+    if 'SERVFAIL' in text:
+        return 'servfail'
+    return 'protocol'
 
 
 class Dns(object):
@@ -42,6 +58,13 @@ class Dns(object):
     def __init__(self, resolvers=None, port=53, timeout=5.0):
         self.port = port
         self.timeout = timeout
+        # One cache per check run, shared by all destinations and targets: a name asked twice (an SRV
+        # target's A record and the same name behind a PTR) costs one round trip. Answers only; a
+        # resolver failure is asked again. In-flight queries are shared too, so two threads never
+        # ask the same question at once.
+        self._cache = {}
+        self._lock = threading.Lock()
+        self.queries = 0
         self.system = resolvers is None
         if self.system:
             resolvers = self._system_nameservers()
@@ -62,8 +85,8 @@ class Dns(object):
         return ', '.join(names) + (' (system)' if self.system else '')
 
     def _resolver(self):
-        # A fresh resolver per query: dnspython resolvers carry per-call state, and no cache is
-        # wanted (a check must see the zone as it is now).
+        # A fresh resolver per query: dnspython resolvers carry per-call state; dnspython's own cache
+        # stays off (the run's cache in query() lives only as long as one check run).
         resolver = dns.resolver.Resolver(configure=False)
         resolver.nameservers = list(self.nameservers)
         resolver.port = self.port
@@ -75,18 +98,42 @@ class Dns(object):
     def query(self, name, rdtype):
         """An Answer; raises ResolverUnreachable when no resolver answered."""
         if not self.nameservers:
-            raise ResolverUnreachable('no DNS resolver is configured')
+            raise ResolverUnreachable('no DNS resolver is configured', 'unconfigured')
         qname = name if isinstance(name, dns.name.Name) else dns.name.from_text(name)
+        key = (qname.to_text().lower(), rdtype)
+        with self._lock:
+            future = self._cache.get(key)
+            owner = future is None
+            if owner:
+                future = self._cache[key] = concurrent.futures.Future()
+                self.queries += 1
+        if not owner:
+            return future.result()
+        try:
+            answer = self._ask(qname, rdtype)
+        except Exception as err:  # pylint: disable=broad-exception-caught  # waiters must never hang
+            with self._lock:
+                del self._cache[key]
+            future.set_exception(err)
+            raise
+        future.set_result(answer)
+        return answer
+
+    def _ask(self, qname, rdtype):
         try:
             answer = self._resolver().resolve(qname, rdtype, search=False, raise_on_no_answer=False)
         except dns.resolver.NXDOMAIN:
             return Answer(qname.to_text(), rdtype, 'NXDOMAIN', [])
         except dns.exception.Timeout as err:
-            raise ResolverUnreachable('%s %s: no answer from %s within %ss' % (
-                qname.to_text(), rdtype, self.describe(), self.timeout)) from err
+            raise ResolverUnreachable('%s %s: timeout, no answer from %s within %ss' % (
+                qname.to_text(), rdtype, self.describe(), self.timeout), 'timeout') from err
         except dns.resolver.NoNameservers as err:
-            raise ResolverUnreachable('%s %s: %s refused or failed (%s)' % (
-                qname.to_text(), rdtype, self.describe(), err)) from err
+            kind = _failure_kind(err)
+            raise ResolverUnreachable('%s %s: %s, %s refused or failed (%s)' % (
+                qname.to_text(), rdtype, kind, self.describe(), err), kind) from err
+        except dns.exception.DNSException as err:
+            raise ResolverUnreachable('%s %s: protocol error from %s: %s' % (
+                qname.to_text(), rdtype, self.describe(), err), 'protocol') from err
         records = list(answer.rrset) if answer.rrset is not None else []
         return Answer(qname.to_text(), rdtype, 'NOERROR', records)
 

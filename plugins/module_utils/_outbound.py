@@ -12,6 +12,7 @@ earlier step failed is reported as skip with that reason, so every destination h
 from __future__ import annotations
 
 import collections
+import time
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _sip, _tls
 from ansible_collections.ucops.expressway.plugins.module_utils._certs import CertificateError
@@ -110,22 +111,34 @@ def plan_destination(ctx, text):
                              target=uri.host, address=uri.host, port=uri.port))
         rows.append(make_row(subject, 'OUT-A', 'skip', 'IPv4 literal: no name to resolve', target=uri.host))
         return Plan(subject, rows, [Probe(subject, uri, uri.host, uri.host, uri.port, True)])
+    started = time.monotonic()
     try:
         host_rows, targets = _targets(ctx, subject, uri)
+        _add_timing(host_rows[0], 'dns', started)
         if not targets:
             return _stop(subject, rows + host_rows, ('OUT-A',) + ADDRESS_RULES, 'no SIPS target to check')
         target_rows, probes = _resolve_targets(ctx, subject, uri, targets)
     except ResolverUnreachable as err:
-        return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'resolver did not answer: %s' % err)
+        return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'resolver did not answer (%s): %s' % (
+            err.kind, err))
+    _add_timing(host_rows[0], 'dns', started)
     return Plan(subject, rows + host_rows + target_rows, probes)
+
+
+def _add_timing(row, phase, started):
+    """Milliseconds since started, kept in evidence.timings of the row (the report sums them per destination)."""
+    row['evidence'].setdefault('timings', {})[phase] = round((time.monotonic() - started) * 1000.0, 1)
 
 
 def _ptr_row(ctx, probe, where):
     fqdn = None if probe.is_ipv4 else probe.target
+    started = time.monotonic()
     try:
         outcome, evidence = ctx.dns.ptr(probe.address, fqdn)
     except ResolverUnreachable as err:
-        return make_row(probe.subject, 'OUT-PTR', 'skip', 'resolver did not answer: %s' % err, **where)
+        return make_row(probe.subject, 'OUT-PTR', 'skip', 'resolver did not answer (%s): %s' % (err.kind, err),
+                        {'error': err.kind}, **where)
+    evidence['timings'] = {'dns': round((time.monotonic() - started) * 1000.0, 1)}
     names = ', '.join(evidence['ptr'])
     summaries = {
         'ok': ('pass', '%s PTR %s, which resolves back to it' % (probe.address, names)),
@@ -168,15 +181,18 @@ def check_address(ctx, probe):
     """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-SIP, OUT-PTR; (rows, sip evidence)."""
     where = dict(target=probe.target, address=probe.address, port=probe.port)
     subject = probe.subject
+    started = time.monotonic()
     try:
         result = _checks.probe_tls(ctx, probe.address, probe.port, probe.target, probe.uri.uri)
     except _tls.TlsProbeError as err:
-        rows = [make_row(subject, 'OUT-TLS', 'fail', str(err), {'error': err.kind}, **where)]
+        evidence = {'error': err.kind, 'alert': err.alert, 'timings': {}}
+        rows = [make_row(subject, 'OUT-TLS', 'fail', str(err), evidence, **where)]
+        _add_timing(rows[0], 'tls', started)
         rows += _checks.skip_rows(subject, CERT_RULES + ('OUT-SIP',), 'no TLS connection: %s' % err.kind, **where)
         return rows + [_ptr_row(ctx, probe, where)], None
-    status, summary = _tls.grade(result.version, result.tls12)
-    rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result),
-                     _checks.tls_evidence(result), **where)]
+    status, summary = _tls.grade(result.version, result.tls12, result.tls12_error)
+    evidence = dict(_checks.tls_evidence(result), tls12_error=result.tls12_error, timings=result.timings)
+    rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result), evidence, **where)]
     rows += _cert_rows(ctx, probe, result, where)
     return rows + [sip_row(ctx, subject, result.sip, where), _ptr_row(ctx, probe, where)], result.sip
 

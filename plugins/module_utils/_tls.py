@@ -20,6 +20,8 @@ from __future__ import annotations
 import collections
 import socket
 import ssl
+import threading
+import time
 import warnings
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _sip
@@ -30,15 +32,26 @@ try:
 except (ImportError, AttributeError):
     _DER = None
 
-TlsResult = collections.namedtuple('TlsResult', 'version cipher chain chain_capture tls12 sip')
+TlsResult = collections.namedtuple('TlsResult', 'version cipher chain chain_capture tls12 sip tls12_error timings')
+
+# A TLS 1.2 probe that ended this way says nothing about TLS 1.2: the server did not answer in time
+# or the second connection did not come up. It is tried once more, and then left unknown (warn).
+UNKNOWN_KINDS = ('timeout', 'refused', 'unreachable')
+RETRY_KINDS = UNKNOWN_KINDS + ('reset',)
 
 
 class TlsProbeError(Exception):
-    """The TLS connection did not come up; kind is refused, unreachable, timeout or tls."""
+    """The TLS connection did not come up, and why.
 
-    def __init__(self, kind, message):
+    kind is one of refused, unreachable, timeout (TCP or TLS), reset, closed (the server hung up
+    without an alert), alert (``alert`` names it, like protocol_version) or protocol (anything else
+    TLS rejects). A timeout is never reported as a refusal.
+    """
+
+    def __init__(self, kind, message, alert=None):
         super(TlsProbeError, self).__init__(message)
         self.kind = kind
+        self.alert = alert
 
 
 def _context(max_version=None, client_cert=None, client_key=None):
@@ -72,28 +85,53 @@ def _connect(address, port, timeout):
         raise TlsProbeError('unreachable', 'TCP connection to %s:%d failed: %s' % (address, port, err)) from err
 
 
-def handshake(address, port, server_name, timeout, max_version=None, client_cert=None, client_key=None):
+def classify(err):
+    """(kind, alert name or None, reason text) of an error raised during or after a handshake."""
+    if isinstance(err, socket.timeout):
+        return 'timeout', None, 'no answer within the timeout'
+    if isinstance(err, ConnectionResetError):
+        return 'reset', None, 'connection reset by the server'
+    reason = getattr(err, 'reason', None) or ''
+    if isinstance(err, (ssl.SSLEOFError, ssl.SSLZeroReturnError)) or 'EOF' in reason:
+        return 'closed', None, 'the server closed the connection without a TLS alert'
+    if '_ALERT_' in reason:
+        alert = reason.split('_ALERT_', 1)[1].lower()
+        return 'alert', alert, 'the server sent TLS alert %s' % alert
+    if isinstance(err, ssl.SSLError):
+        return 'protocol', None, 'TLS protocol error: %s' % (reason or err)
+    if isinstance(err, (BrokenPipeError, ConnectionAbortedError)):
+        return 'closed', None, 'the server closed the connection: %s' % err
+    return 'protocol', None, 'connection failed: %s' % err
+
+
+def handshake(address, port, server_name, timeout, max_version=None, client_cert=None, client_key=None,
+              timings=None):
     """An open SSLSocket after a completed handshake; TlsProbeError otherwise.
 
     The socket timeout bounds every read of the handshake, so a listener that accepts TCP and
-    never speaks TLS ends after ``timeout`` seconds.
+    never speaks TLS ends after ``timeout`` seconds. ``timings`` (a dict) gets connect and tls seconds.
     """
     ctx = _context(max_version, client_cert, client_key)
+    started = time.monotonic()
     sock = _connect(address, port, timeout)
+    connected = time.monotonic()
     try:
         sock.settimeout(timeout)
-        return ctx.wrap_socket(sock, server_hostname=server_name or None)
-    except socket.timeout as err:
+        ssock = ctx.wrap_socket(sock, server_hostname=server_name or None)
+    except (ssl.SSLError, OSError) as err:
         sock.close()
-        raise TlsProbeError('timeout', 'TLS handshake with %s:%d got no answer within %ss' % (
-            address, port, timeout)) from err
-    except ssl.SSLError as err:
-        sock.close()
-        raise TlsProbeError('tls', 'TLS handshake with %s:%d failed: %s' % (
-            address, port, err.reason or err)) from err
-    except OSError as err:
-        sock.close()
-        raise TlsProbeError('tls', 'TLS handshake with %s:%d failed: %s' % (address, port, err)) from err
+        kind, alert, reason = classify(err)
+        if kind == 'timeout':
+            reason = 'got no answer within %ss' % timeout
+        raise TlsProbeError(kind, 'TLS handshake with %s:%d failed (%s): %s' % (
+            address, port, kind if alert is None else 'alert ' + alert, reason), alert) from err
+    if timings is not None:
+        timings.update(connect=_ms(connected - started), tls=_ms(time.monotonic() - connected))
+    return ssock
+
+
+def _ms(seconds):
+    return round(seconds * 1000.0, 1)
 
 
 def peer_chain(ssock):
@@ -124,21 +162,28 @@ def _read_head(ssock, timeout):
 
 
 def sip_options(ssock, request_uri, timeout):
-    """Send one OPTIONS and read the answer; a dict for the evidence (never raises on SIP trouble)."""
+    """Send one OPTIONS and read the answer; a dict for the evidence (never raises on SIP trouble).
+
+    An unanswered probe says why in ``error_kind``: timeout, closed, reset or protocol (not SIP).
+    """
     local = ssock.getsockname()
     try:
         ssock.sendall(_sip.build_options(request_uri, local[0], local[1]))
         data = _read_head(ssock, timeout)
     except socket.timeout:
-        return {'answered': False, 'error': 'no SIP response within %ss' % timeout}
+        return {'answered': False, 'error': 'no SIP response within %ss' % timeout, 'error_kind': 'timeout'}
     except ssl.SSLError as err:
-        raise TlsProbeError('tls', 'the server ended TLS after the handshake: %s' % (err.reason or err)) from err
+        kind, alert, reason = classify(err)
+        raise TlsProbeError(kind, 'the server ended TLS after the handshake: %s' % reason, alert) from err
     except OSError as err:
-        return {'answered': False, 'error': 'connection closed before a SIP response: %s' % err}
+        kind = classify(err)[0]
+        return {'answered': False, 'error': 'connection closed before a SIP response: %s' % err, 'error_kind': kind}
     try:
         response = _sip.parse_response(data)
     except ValueError as err:
-        return {'answered': False, 'error': str(err) if data else 'connection closed without a SIP response'}
+        if not data:
+            return {'answered': False, 'error': 'connection closed without a SIP response', 'error_kind': 'closed'}
+        return {'answered': False, 'error': str(err), 'error_kind': 'protocol'}
     product = response.headers.get('server') or response.headers.get('user-agent')
     return {'answered': True, 'status_line': response.status_line, 'code': response.code, 'server': product}
 
@@ -154,52 +199,92 @@ def confirm_accepted(ssock, wait):
     except socket.timeout:
         return
     except (ssl.SSLError, OSError) as err:
-        raise TlsProbeError('tls', 'the server rejected the connection after the handshake: %s' % (
-            getattr(err, 'reason', None) or err)) from err
+        kind, alert, reason = classify(err)
+        raise TlsProbeError(kind, 'the server rejected the connection after the handshake: %s' % reason,
+                            alert) from err
     if not data:
-        raise TlsProbeError('tls', 'the server closed the connection right after the handshake')
+        raise TlsProbeError('closed', 'the server closed the connection right after the handshake')
 
 
 def accepts_tls12(address, port, server_name, timeout, client_cert=None, client_key=None):
-    """(True, None) when a handshake capped at TLS 1.2 succeeds, else (False, reason)."""
+    """(True, None) when a handshake capped at TLS 1.2 succeeds, else (False, TlsProbeError)."""
     try:
         ssock = handshake(address, port, server_name, timeout, ssl.TLSVersion.TLSv1_2, client_cert, client_key)
     except TlsProbeError as err:
-        return False, str(err)
+        return False, err
     ssock.close()
     return True, None
 
 
+class _Tls12Probe(object):
+    """The TLS 1.2-only handshake on its own thread, started with the main one to save its round trips.
+
+    Its result is only read when the main handshake negotiated TLS 1.3.
+    """
+
+    def __init__(self, *args):
+        self.args = args
+        self.outcome = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        self.outcome = accepts_tls12(*self.args)
+
+    def result(self):
+        """(True|False|None, TlsProbeError or None): None when the server never told (retried once)."""
+        self.thread.join()
+        accepted, err = self.outcome
+        if not accepted and err.kind in RETRY_KINDS:
+            # A second try after the main connection closed: a busy or slow server gets its chance.
+            accepted, err = accepts_tls12(*self.args)
+        if not accepted and err.kind in UNKNOWN_KINDS:
+            return None, err
+        return accepted, err
+
+
 def probe(address, port, server_name, timeout, sip_uri=None, client_cert=None, client_key=None):
     """Connect, capture, optionally send SIP OPTIONS, and learn whether TLS 1.2 is accepted."""
-    ssock = handshake(address, port, server_name, timeout, None, client_cert, client_key)
+    tls12_probe = _Tls12Probe(address, port, server_name, timeout, client_cert, client_key)
+    timings = {}
+    ssock = handshake(address, port, server_name, timeout, None, client_cert, client_key, timings)
     try:
         version = ssock.version()
         cipher = ssock.cipher()
         chain, capture = peer_chain(ssock)
         if client_cert and version == 'TLSv1.3' and not sip_uri:
             confirm_accepted(ssock, min(timeout, 1.0))
+        started = time.monotonic()
         sip = sip_options(ssock, sip_uri, timeout) if sip_uri else None
+        if sip_uri:
+            timings['sip'] = _ms(time.monotonic() - started)
     finally:
         ssock.close()
-    tls12 = (version == 'TLSv1.2') or None
+    tls12, tls12_error = (version == 'TLSv1.2') or None, None
     if version == 'TLSv1.3':
-        tls12 = accepts_tls12(address, port, server_name, timeout, client_cert, client_key)[0]
-    return TlsResult(version, cipher[0] if cipher else None, chain, capture, tls12, sip)
+        tls12, err = tls12_probe.result()
+        tls12_error = None if err is None else {'kind': err.kind, 'alert': err.alert, 'message': str(err)}
+    return TlsResult(version, cipher[0] if cipher else None, chain, capture, tls12, sip, tls12_error, timings)
 
 
-def grade(version, tls12):
+def grade(version, tls12, tls12_error=None):
     """(status, summary) of a negotiated version per OUT-TLS / IN-SRV.
 
     A TLS 1.3-only server fails: the requirement is that TLS 1.2 can be negotiated (Webex
     documents 1.2 and tolerates 1.1 for this leg), and such a server refuses exactly that.
+    tls12 None after TLS 1.3 means the TLS 1.2 handshake never got an answer (twice): that is
+    no refusal, so it warns and says so.
     """
     if version == 'TLSv1.2':
         return 'pass', 'TLSv1.2 negotiated'
     if version == 'TLSv1.3':
+        why = ' (%s)' % tls12_error['message'] if tls12_error else ''
         if tls12:
             return 'pass', 'TLSv1.3 negotiated and TLSv1.2 also accepted'
-        return 'fail', 'only TLSv1.3 accepted: a TLS 1.2 handshake was refused'
+        if tls12 is None:
+            return 'warn', 'TLSv1.3 negotiated; TLS 1.2 not confirmed: the TLS 1.2 handshake got no answer, ' \
+                'tried twice%s' % why
+        return 'fail', 'only TLSv1.3 accepted: a TLS 1.2 handshake was refused%s' % why
     if version == 'TLSv1.1':
         return 'warn', 'TLSv1.1 negotiated: tolerated by Webex today, TLS 1.2 is required'
     return 'fail', '%s negotiated: below TLS 1.1' % version

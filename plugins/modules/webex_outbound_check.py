@@ -45,6 +45,14 @@ options:
     default: {}
 notes:
   - A server that only accepts TLS 1.3 fails OUT-TLS, because the rule asks that TLS 1.2 can be negotiated.
+    The TLS 1.2 handshake runs at the same time as the main one. When it gets no answer within O(timeout)
+    it is tried once more, and if that also gets no answer OUT-TLS warns and says so: slow is not refused.
+  - Every probe error keeps its reason in the row's evidence (C(error)): V(timeout), V(refused),
+    V(unreachable), V(reset), V(closed), V(alert) (with the alert's name in C(alert)) or V(protocol).
+  - DNS answers are shared by all destinations and targets of one task (one cache per run), so a name
+    asked twice costs one query.
+  - For a very long destination list, split it across tasks (a loop over batches) or across inventory
+    hosts, so Ansible's own output shows progress; see C(docs/performance.md).
   - A server that completes TLS but does not answer the SIP OPTIONS request warns OUT-SIP;
     with O(sip_options_probe=false) OUT-SIP is V(skip).
 '''
@@ -112,7 +120,10 @@ results:
       type: str
       returned: always
     evidence:
-      description: What was seen (records, certificate fields, TLS version and cipher).
+      description:
+        - What was seen (records, certificate fields, TLS version and cipher).
+        - Where the time went, in milliseconds, under C(timings) (V(dns) on OUT-HOST and OUT-PTR,
+          V(connect), V(tls) and V(sip) on OUT-TLS); the report lists the slowest destinations from these.
       type: dict
       returned: always
     remedy:

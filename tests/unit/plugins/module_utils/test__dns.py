@@ -6,7 +6,11 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
+
+import dns.message
+import dns.rcode
 
 import pytest
 
@@ -74,9 +78,10 @@ def test_resolver_that_does_not_answer_is_not_a_missing_record():
         port = sock.getsockname()[1]
         dead = Dns(['127.0.0.1'], port, timeout=0.5)
         started = time.monotonic()
-        with pytest.raises(ResolverUnreachable):
+        with pytest.raises(ResolverUnreachable) as err:
             dead.srv('example.test')
         assert time.monotonic() - started < 2
+        assert err.value.kind == 'timeout' and 'timeout' in str(err.value)
     assert '127.0.0.1:%d' % port in dead.describe()
 
 
@@ -85,3 +90,55 @@ def test_no_resolver_configured():
     assert empty.describe() == 'none configured'
     with pytest.raises(ResolverUnreachable, match='no DNS resolver'):
         empty.ipv4('sbc1.example.test')
+
+
+def test_answers_are_shared_within_a_run(zone):
+    """The A query that confirms a PTR is the one OUT-A already asked: one round trip, not two."""
+    assert zone.ipv4('sbc1.example.test')[0] == ['127.0.0.11']
+    asked = zone.queries
+    assert zone.ptr('127.0.0.11', 'sbc1.example.test')[0] == 'ok'
+    assert zone.queries == asked + 1   # the PTR only
+    assert zone.ipv4('SBC1.example.test.')[0] == ['127.0.0.11'] and zone.queries == asked + 1
+
+
+def test_concurrent_identical_queries_are_asked_once(zone):
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(zone.ipv4('sbc2.example.test')[0]))
+               for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert results == [['127.0.0.12']] * 8 and zone.queries == 1
+
+
+def test_refusing_resolver_says_refused():
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(('127.0.0.1', 0))
+
+    def refuse():
+        while True:
+            try:
+                wire, peer = sock.recvfrom(4096)
+            except OSError:
+                return
+            response = dns.message.make_response(dns.message.from_wire(wire))
+            response.set_rcode(dns.rcode.REFUSED)
+            sock.sendto(response.to_wire(), peer)
+    threading.Thread(target=refuse, daemon=True).start()
+    try:
+        with pytest.raises(ResolverUnreachable) as err:
+            Dns(['127.0.0.1'], sock.getsockname()[1], timeout=1).ipv4('sbc1.example.test')
+    finally:
+        sock.close()
+    assert err.value.kind == 'refused' and 'timeout' not in str(err.value)
+
+
+def test_failures_are_not_cached():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        dead = Dns(['127.0.0.1'], sock.getsockname()[1], timeout=0.2)
+        for dummy in range(2):
+            with pytest.raises(ResolverUnreachable):
+                dead.ipv4('sbc1.example.test')
+    assert dead.queries == 2

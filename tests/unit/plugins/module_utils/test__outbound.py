@@ -79,6 +79,16 @@ def test_outbound_rules_per_destination(peers):
     assert _status(rows, 'sip:bob@example.test', 'OUT-TLS') == 'skip'
     assert _status(rows, dead, 'OUT-TLS') == 'fail'
     assert _status(rows, dead, 'OUT-CERT-VALID') == 'skip'
+    dead_tls = [r for r in rows if r['subject'] == dead and r['rule'] == 'OUT-TLS'][0]
+    assert dead_tls['evidence']['error'] == 'refused' and 'tls' in dead_tls['evidence']['timings']
+    # Where the time went: DNS on OUT-HOST, connect, TLS and SIP on OUT-TLS, DNS on OUT-PTR.
+    host = [r for r in rows if r['subject'] == good and r['rule'] == 'OUT-HOST'][0]
+    assert host['evidence']['timings']['dns'] >= 0
+    assert set(tls[0]['evidence']['timings']) == {'connect', 'tls', 'sip'}
+    assert [r for r in rows if r['subject'] == good and r['rule'] == 'OUT-PTR'][0]['evidence']['timings']['dns'] >= 0
+    # One resolver cache per run: the A query behind the PTR is the one OUT-A asked, and the PTR of
+    # 127.0.0.1 (behind sbc1 and dead) is asked once. SRV, A sbc1, A + AAAA sbc6, A dead, PTR: 6, not 8.
+    assert ctx.dns.queries == 6
     result = module_result(rows, 'must')
     assert result['failed'] and 'sip:bob@example.test: OUT-URI fail' in result['msg']
 
@@ -90,6 +100,7 @@ def test_outbound_version_from_option_and_dead_resolver(peers):
     dead = _checks.CheckContext(_params(_closed_port(), peers['ca'], timeout=0.5))
     rows = _outbound.run(dead, ['sips:alice@example.test'])
     assert set(r['status'] for r in rows if r['rule'] != 'OUT-URI') == {'skip'}
+    assert 'resolver did not answer (timeout)' in rows[1]['summary']
 
 
 def test_inbound_mutual_tls_and_eku(peers, pki):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import socket
 import ssl
+import struct
+import threading
 import time
 
 import pytest
@@ -63,13 +65,15 @@ def test_tls13_only_server_fails(pki, tmp_path, tls_server):
     server = tls_server(context)
     result = _tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 3)
     assert result.version == 'TLSv1.3' and result.tls12 is False
-    status, summary = _tls.grade(result.version, result.tls12)
-    assert status == 'fail' and 'only TLSv1.3' in summary
+    assert result.tls12_error['kind'] == 'alert' and result.tls12_error['alert'] == 'protocol_version'
+    status, summary = _tls.grade(result.version, result.tls12, result.tls12_error)
+    assert status == 'fail' and 'only TLSv1.3' in summary and 'protocol_version' in summary
 
 
 @pytest.mark.parametrize('version, tls12, status', [
     ('TLSv1.2', True, 'pass'), ('TLSv1.3', True, 'pass'), ('TLSv1.3', False, 'fail'),
     ('TLSv1.1', None, 'warn'), ('TLSv1', None, 'fail'), ('SSLv3', None, 'fail'),
+    ('TLSv1.3', None, 'warn'),
 ])
 def test_grade(version, tls12, status):
     assert _tls.grade(version, tls12)[0] == status
@@ -122,4 +126,114 @@ def test_mutual_tls(pki, tmp_path, tls_server, maximum):
     for cert, key_file, sip_uri in ((bad_cert, bad_key, None), (None, None, 'sips:alice@example.test')):
         with pytest.raises(_tls.TlsProbeError) as err:
             _tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 3, sip_uri, cert, key_file)
-        assert err.value.kind == 'tls'
+        # Each rejection keeps its reason: the alert's name when the server sent one.
+        assert err.value.kind in ('alert', 'closed', 'reset')
+        if err.value.kind == 'alert':
+            assert err.value.alert and err.value.alert in str(err.value)
+
+
+class Tls12Staller(object):
+    """A TLS server that answers a ClientHello offering TLS 1.3 at once and one capped at TLS 1.2
+    only after ``delay`` seconds (or never): a slow server, not a refusing one."""
+
+    def __init__(self, context, delay, stall_count=None):
+        self.context, self.delay, self.stall_count = context, delay, stall_count
+        self.stalled = 0
+        self.listener = socket.create_server(('127.0.0.1', 0))
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, dummy = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
+
+    def _handle(self, conn):
+        conn.settimeout(5)
+        try:
+            hello = conn.recv(4096, socket.MSG_PEEK)
+            # supported_versions (extension 43) listing 0x0304 is how a client offers TLS 1.3.
+            if b'\x03\x04' not in hello and (self.stall_count is None or self.stalled < self.stall_count):
+                self.stalled += 1
+                time.sleep(self.delay)
+            with self.context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(1)
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            conn.close()
+
+    def close(self):
+        self.listener.close()
+
+
+def test_slow_tls12_handshake_is_no_refusal(pki, tmp_path):
+    context, dummy = server_context(pki, tmp_path)
+    server = Tls12Staller(context, delay=3)
+    try:
+        result = _tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 0.5)
+    finally:
+        server.close()
+    assert result.version == 'TLSv1.3' and result.tls12 is None
+    assert result.tls12_error['kind'] == 'timeout' and server.stalled == 2   # tried twice
+    status, summary = _tls.grade(result.version, result.tls12, result.tls12_error)
+    assert status == 'warn' and 'refused' not in summary and 'no answer' in summary
+
+
+def test_tls12_handshake_that_times_out_once_passes_on_the_retry(pki, tmp_path):
+    context, dummy = server_context(pki, tmp_path)
+    server = Tls12Staller(context, delay=1.5, stall_count=1)
+    try:
+        result = _tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 0.5)
+    finally:
+        server.close()
+    assert result.version == 'TLSv1.3' and result.tls12 is True and server.stalled == 1
+    assert _tls.grade(result.version, result.tls12, result.tls12_error)[0] == 'pass'
+
+
+def test_probe_reports_its_timings(pki, tmp_path, tls_server):
+    context, dummy = server_context(pki, tmp_path)
+    server = tls_server(context, reply=SIP_REPLY)
+    result = _tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 3, sip_uri='sips:alice@example.test')
+    assert set(result.timings) == {'connect', 'tls', 'sip'}
+    assert all(value >= 0 for value in result.timings.values())
+
+
+def test_reset_during_handshake_is_reset_not_refused():
+    listener = socket.create_server(('127.0.0.1', 0))
+
+    def reset_once():
+        conn, dummy = listener.accept()
+        conn.recv(10)
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+        conn.close()
+    worker = threading.Thread(target=reset_once, daemon=True)
+    worker.start()
+    try:
+        with pytest.raises(_tls.TlsProbeError) as err:
+            _tls.handshake('127.0.0.1', listener.getsockname()[1], 'sbc1.example.test', 2)
+    finally:
+        worker.join(3)
+        listener.close()
+    assert err.value.kind in ('reset', 'closed') and 'refused' not in str(err.value)
+
+
+@pytest.mark.parametrize('error, kind, alert', [
+    (socket.timeout('timed out'), 'timeout', None),
+    (ConnectionResetError(104, 'reset'), 'reset', None),
+    (ssl.SSLEOFError(8, 'EOF occurred in violation of protocol'), 'closed', None),
+    (BrokenPipeError(32, 'broken pipe'), 'closed', None),
+])
+def test_classify(error, kind, alert):
+    assert _tls.classify(error)[:2] == (kind, alert)
+
+
+def test_classify_names_the_alert():
+    error = ssl.SSLError(1, '[SSL: TLSV1_ALERT_PROTOCOL_VERSION] tlsv1 alert protocol version')
+    error.reason = 'TLSV1_ALERT_PROTOCOL_VERSION'
+    assert _tls.classify(error)[:2] == ('alert', 'protocol_version')
+    error.reason = 'WRONG_VERSION_NUMBER'
+    assert _tls.classify(error)[0] == 'protocol'
