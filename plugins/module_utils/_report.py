@@ -24,6 +24,8 @@ COLLECTION_NAME = "ucops.expressway"
 # Kept equal to galaxy.yml by a unit test: a module cannot read the collection's manifest at run time.
 COLLECTION_VERSION = "0.1.0"
 DEFAULT_TRUST_BUNDLE = "certifi (Mozilla CA store)"
+# How many destinations the report lists under "slowest".
+SLOWEST_LIMIT = 10
 
 # Worst first: the order statuses are listed and counted in.
 STATUSES = ("fail", "warn", "pass", "skip")
@@ -246,5 +248,30 @@ def assemble_report(hosts, now=None, group_by="host", title="Webex B2B readiness
         "rules": [{"id": rule, "level": rule_levels[rule]} for rule in sorted(rule_levels, key=rule_sort_key)],
         "hosts": hosts,
         "certificates": certificate_calendar(hosts, now, expiry_warning_days),
+        "slowest": slowest_destinations(hosts),
         "summary": _summarise(all_cells, sum(len(host["errors"]) for host in hosts)),
     }
+
+
+def slowest_destinations(hosts, limit=SLOWEST_LIMIT):
+    """The destinations that took longest, from the ``timings`` (milliseconds per phase) in row evidence.
+
+    A destination's time is the sum of its phases (DNS, connect, TLS, SIP) over every target and
+    address: the time it cost, whatever ran in parallel. Rows without timings (older results,
+    other checks) add nothing; an empty list when none carries any.
+    """
+    totals = {}
+    for host in hosts:
+        for cell in host["rules"]:
+            for row in cell["checks"]:
+                timings = (row.get("evidence") or {}).get("timings")
+                if not isinstance(timings, dict):
+                    continue
+                key = (host["name"], str(row.get("subject") or host["name"]))
+                phases = totals.setdefault(key, {})
+                for phase, value in timings.items():
+                    if isinstance(value, (int, float)):
+                        phases[phase] = round(phases.get(phase, 0.0) + value, 1)
+    ranked = sorted(totals.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [{"host": host, "subject": subject, "total_ms": round(sum(phases.values()), 1), "timings_ms": phases}
+            for (host, subject), phases in ranked[:limit]]

@@ -19,6 +19,9 @@ import xml.etree.ElementTree as ET
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report import STATUSES
 from ansible_collections.ucops.expressway.plugins.module_utils._report_templates import HTML_TEMPLATE
+
+# The terminal lists this many of the report's slowest destinations (the JSON and HTML keep them all).
+SLOWEST_SHOWN = 5
 from ansible_collections.ucops.expressway.plugins.module_utils._rules import RULES
 
 try:
@@ -123,7 +126,15 @@ def render_terminal(report, width=100):
         if cert["state"] != "valid":
             lines.append("  CERT %s %s: %s %s (%d days)" % (
                 cert["host"], cert["certificate"], cert["state"], cert["not_after"], cert["days_left"]))
+    for slow in report.get("slowest", [])[:SLOWEST_SHOWN]:
+        lines.append("  SLOW %s %s: %s" % (slow["host"], slow["subject"], timing_text(slow)))
     return "".join(_wrap(line, width) for line in lines)
+
+
+def timing_text(slow):
+    """'412 ms (connect 41, dns 81, sip 80, tls 210)' for one entry of the report's slowest list."""
+    phases = ", ".join("%s %.0f" % (phase, value) for phase, value in sorted(slow["timings_ms"].items()))
+    return "%.0f ms (%s)" % (slow["total_ms"], phases)
 
 
 def _wrap(line, width):
@@ -164,6 +175,7 @@ def render_html(report):
                            groups=groups, group_starts=set(group["first"] for group in groups),
                            # The legend: each rule column's header says what the rule asks.
                            rule_text=dict((rule_id, rule.text) for rule_id, rule in RULES.items()),
+                           timing_text=timing_text,
                            pretty=lambda value: json.dumps(value, indent=2, sort_keys=True, default=str))
 
 

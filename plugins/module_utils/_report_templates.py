@@ -198,6 +198,16 @@ table.checks td, table.checks th { border-bottom: 1px solid #e2e4e6; padding: .2
 <p id="calendar">No certificate dates in the evidence.</p>
 {% endif %}
 
+{% if report.get("slowest") %}
+<h2>Slowest destinations</h2>
+<table class="checks" id="slowest">
+<tr><th>Host</th><th>Destination</th><th>Time spent</th></tr>
+{% for slow in report.get("slowest") %}
+<tr><td>{{ slow.host }}</td><td>{{ slow.subject }}</td><td>{{ timing_text(slow) }}</td></tr>
+{% endfor %}
+</table>
+{% endif %}
+
 <script>
 (function () {
   "use strict";

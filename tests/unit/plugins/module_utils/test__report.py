@@ -197,3 +197,19 @@ def test_find_certificates_stops_at_depth():
         deep = {"next": deep}
     assert find_certificates(deep) == []
     assert find_certificates([{"a": {"not_after": "x"}}]) == [{"not_after": "x"}]
+
+
+def test_slowest_destinations_sum_the_timings_of_their_rows():
+    slow, fast = "sips:b2b@slow.example.test", "sips:b2b@fast.example.test"
+    rows = [row("OUT-HOST", "pass", subject=slow, evidence={"timings": {"dns": 80.0}}),
+            row("OUT-TLS", "pass", subject=slow, evidence={"timings": {"connect": 40.0, "tls": 200.5, "sip": 40.0}}),
+            row("OUT-PTR", "pass", subject=slow, evidence={"timings": {"dns": 40.0}}),
+            row("OUT-TLS", "pass", subject=fast, evidence={"timings": {"connect": 1.0, "tls": 2.0}}),
+            row("OUT-URI", "pass", subject=fast)]
+    report = build_report({"edge": result(rows)}, now=NOW)
+    assert report["slowest"] == [
+        {"host": "edge", "subject": slow, "total_ms": 400.5,
+         "timings_ms": {"dns": 120.0, "connect": 40.0, "tls": 200.5, "sip": 40.0}},
+        {"host": "edge", "subject": fast, "total_ms": 3.0, "timings_ms": {"connect": 1.0, "tls": 2.0}}]
+    assert build_report({"edge": result([row("OUT-URI", "pass")])}, now=NOW)["slowest"] == []
+    assert len(_report.slowest_destinations(report["hosts"], limit=1)) == 1

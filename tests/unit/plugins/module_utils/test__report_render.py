@@ -158,3 +158,14 @@ def test_matrix_columns_are_grouped_by_direction():
     page = render_html(report())
     assert re.findall(r'<th scope="colgroup" colspan="(\d+)" class="group-start"\s+data-group="(\w+)"', page) == [
         ("4", "outbound")]
+
+
+def test_slowest_destinations_in_the_terminal_and_the_html():
+    timed = dict(row("OUT-TLS", "pass", evidence={"timings": {"connect": 40.2, "tls": 120.0, "sip": 41.0}}))
+    fleet_ = {"edge": [{"results": [timed, dict(row("OUT-PTR", "pass", evidence={"timings": {"dns": 39.6}}))]}]}
+    report_ = build_report(fleet_, now=NOW)
+    lines = render_terminal(report_, width=200).splitlines()
+    assert "  SLOW edge sips:b2b@sbc1.example.test: 241 ms (connect 40, dns 40, sip 41, tls 120)" in lines
+    page = render_html(report_)
+    assert 'id="slowest"' in page and "241 ms (connect 40, dns 40, sip 41, tls 120)" in page
+    assert 'id="slowest"' not in render_html(build_report({"edge": [{"results": [row("OUT-URI", "pass")]}]}, now=NOW))
