@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _rules
+from ansible_collections.ucops.expressway.plugins.module_utils import _inbound, _outbound, _rules
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 COLLECTION = Path(__file__).resolve().parents[4]
@@ -64,3 +64,11 @@ def test_webex_root_copy_matches_the_shared_data():
         pytest.skip('webex-trusted-cas.json is not beside this checkout')
     data = json.loads(source.read_text(encoding='utf-8'))
     assert WEBEX_CAS == _script('gen_webex_cas').entries(data)
+
+
+def test_every_rule_the_runners_emit_is_in_the_catalogue():
+    others = {'OUT-URI', 'OUT-HOST', 'OUT-A', 'OUT-VERSION', 'IN-DNS', 'IN-SRV', 'IN-MTLS', 'IN-PTR', 'IN-CONTACT',
+              'EXP-CERT'}
+    emitted = set(_outbound.ADDRESS_RULES) | set(_inbound.CERT_RULES) | others
+    assert emitted <= set(_rules.RULES)
+    assert {'OUT-SIP', 'IN-CERT-VALID', 'EXP-CERT'} <= emitted

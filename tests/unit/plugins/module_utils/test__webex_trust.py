@@ -9,9 +9,12 @@ the unit root standing in for a legacy Webex root (no real legacy root's key is 
 
 from __future__ import annotations
 
+import pytest
+
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _exp_cert, _webex_trust
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
 
 SERVER = ExtendedKeyUsageOID.SERVER_AUTH
 CLIENT = ExtendedKeyUsageOID.CLIENT_AUTH
@@ -88,3 +91,16 @@ def test_missing_client_auth_warns_only_where_the_client_store_exists(pki):
 
 def test_no_sip_tls_means_no_row():
     assert _exp_cert.judge('expe.example.test', None, None, 'X15.0.1') == []
+
+
+def test_sip_tls_input_is_checked_before_any_request(tmp_path):
+    spec = dict(host='expe.example.test', port=5061, server_name=None, ca_bundle=None, expiry_warning_days=30,
+                timeout=5.0)
+    assert _exp_cert.load_bundle(None) is None
+    assert _exp_cert.load_bundle(spec).by_sha256  # certifi's roots
+    with pytest.raises(ValidationError, match='sip_tls'):
+        _exp_cert.load_bundle(dict(spec, port=70000))
+    bad = tmp_path / 'bundle.pem'
+    bad.write_text('not a certificate')
+    with pytest.raises(ValidationError, match='sip_tls.ca_bundle'):
+        _exp_cert.load_bundle(dict(spec, ca_bundle=str(bad)))
