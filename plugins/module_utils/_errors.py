@@ -6,6 +6,16 @@
 
 from __future__ import annotations
 
+import re
+
+# How a box words "there is no object of that name" in a 400 (the contract has no evidence either way).
+_MISSING = re.compile(r'does not exist|not found|no such|not exist', re.I)
+
+
+def missing_message(message):
+    """True when a server message says the object does not exist (a by-name miss answered 400)."""
+    return bool(_MISSING.search(message or ''))
+
 
 class ExpresswayError(Exception):
     """Base class: everything the collection raises on purpose derives from it."""

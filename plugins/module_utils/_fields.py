@@ -139,7 +139,7 @@ def info_argument_spec(resource, connection_spec):
 
 
 DNS_ZONE = Resource('dns_zone', '/common/zone/dnszone', 'common', result_key='dns_zone', fields=[
-    Field('name', 'Name', create_required=True),
+    Field('name', 'Name', minimum=1, maximum=50, create_required=True),
     Field('hop_count', 'HopCount', 'int', minimum=1, maximum=255, api_default=15),
     Field('h323_mode', 'H323Mode', 'bool', tokens=ON_OFF, api_default='On', conf='L'),
     Field('sip_mode', 'SIPMode', 'bool', tokens=ON_OFF, api_default='On', conf='L'),
@@ -171,8 +171,8 @@ DNS_ZONE = Resource('dns_zone', '/common/zone/dnszone', 'common', result_key='dn
 
 SEARCH_RULE = Resource('search_rule', '/common/searchrule', 'common', result_key='search_rule',
                        read_only=('SystemGenerated',), fields=[
-                           Field('name', 'Name', create_required=True),
-                           Field('description', 'Description', api_default=''),
+                           Field('name', 'Name', minimum=1, maximum=50, create_required=True),
+                           Field('description', 'Description', maximum=64, api_default=''),
                            Field('priority', 'Priority', 'int', minimum=1, maximum=65534, api_default=100,
                                  create_required=True),
                            Field('protocol', 'Protocol', choices=('Any', 'H323', 'SIP'), api_default='Any'),

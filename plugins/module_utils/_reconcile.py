@@ -14,14 +14,13 @@ write counts as done, is resent once, or fails (docs/design.md, "Deletes and amb
 
 from __future__ import annotations
 
-import re
-
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     ApiError,
     ExpresswayError,
     OutcomeUnknown,
     ValidationError,
+    missing_message,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._validate import check_ranges, require_on_create
 
@@ -72,7 +71,6 @@ def plan_named(resource, current, desired, state):
 
 
 # A 400 that says the object is missing; any other 400 on a read stays an error.
-_MISSING = re.compile(r'does not exist|not found|no such|not exist', re.I)
 
 
 def find_named(client, resource, name):
@@ -85,7 +83,7 @@ def find_named(client, resource, name):
     try:
         records = client.get_by_name(resource.path, name)
     except ApiError as err:
-        if err.status != 404 and not (err.status == 400 and _MISSING.search(err.message or '')):
+        if err.status != 404 and not (err.status == 400 and missing_message(err.message)):
             raise
         records = resource.records(client.get(resource.path))
     return pick_named(resource, records, name)

@@ -17,7 +17,11 @@ from collections.abc import Mapping
 from ansible.module_utils import basic
 from ansible.module_utils.common.validation import check_type_dict
 
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
+    ApiError,
+    ValidationError,
+    missing_message,
+)
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
 
 
@@ -118,9 +122,9 @@ def _zones_named(client, path, name):
     try:
         return client.get_by_name(path, name)
     except ApiError as err:
-        if err.status == 400:  # a box that answers an unknown name with an error
-            return []
-        if err.status != 404:
+        # A 400 saying "does not exist" is one way a box answers a by-name miss: confirmed by listing, as in
+        # _reconcile.find_named, so a 400 for any other reason stays an error.
+        if err.status != 404 and not (err.status == 400 and missing_message(err.message)):
             raise
     # 404: either no /name/ filter (before X8.9.1) or no such collection here (edge/ on a C): list it.
     try:

@@ -37,7 +37,7 @@ extends_documentation_fragment:
 options:
   name:
     description:
-      - Name of the search rule, the key of the object.
+      - Name of the search rule, the key of the object (1 to 50 characters).
     type: str
     required: true
   state:
@@ -48,7 +48,7 @@ options:
     choices: [present, absent]
   description:
     description:
-      - Free text description.
+      - Free text description, up to 64 characters.
     type: str
   priority:
     description:

@@ -11,6 +11,9 @@ def test_dns_settings_defaults_and_update(client):
     assert client.put("common/dns/dns", {"DomainName": "b2b.example.test"}).status_code == 200
     assert client.get("common/dns/dns").json()["DomainName"] == "b2b.example.test"
     assert client.put("common/dns/dns", {"SystemHostName": "exp e"}).status_code == 400
+    # A trailing newline is not part of a DNS label (a `$` anchor would have let it through).
+    assert client.put("common/dns/dns", {"SystemHostName": "expe\n"}).status_code == 400
+    assert client.put("common/dns/dns", {"DomainName": "example.test\n"}).status_code == 400
     assert client.put("common/dns/dns", {"HostName": "x"}).status_code == 400
     assert client.post("common/dns/dns", {"DomainName": "x.example.test"}).status_code == 405
 

@@ -5,8 +5,8 @@
 import ipaddress
 import re
 
-_VERSION = re.compile(r"^X(\d+(?:\.\d+)*)$")
-_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_VERSION = re.compile(r"X(\d+(?:\.\d+)*)\Z")
+_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z")
 
 
 def parse_version(text):

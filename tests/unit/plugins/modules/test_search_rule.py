@@ -167,3 +167,34 @@ def test_delete():
     ])
     assert result['changed'] is True
     assert result['search_rule'] == {}
+
+
+def test_zone_lookup_answered_400_does_not_exist_is_confirmed_by_listing():
+    args = {'name': NAME, 'priority': 100, 'target_name': ZONE}
+    missing = {'Message': f'DNS zone {ZONE} does not exist'}
+    result, dummy = run_module(search_rule, args, [
+        Call('GET', BY_NAME, answer=[]),
+        Call('GET', '/common/zone/dnszone' + ZONE_Q, status=400, answer=missing),
+        Call('GET', '/common/zone/dnszone', answer=[{'Name': ZONE}]),
+        Call('POST', PATH, body={'Name': NAME, 'Priority': 100, 'TargetName': ZONE}, status=201),
+    ])
+    assert result['changed'] is True
+
+
+def test_zone_lookup_answered_400_for_another_reason_is_an_error_and_nothing_is_written():
+    args = {'name': NAME, 'priority': 100, 'target_name': ZONE}
+    result, dummy = run_module(search_rule, args, [
+        Call('GET', BY_NAME, answer=[]),
+        Call('GET', '/common/zone/dnszone' + ZONE_Q, status=400, answer={'Message': 'Request malformed'}),
+    ])
+    assert result['failed'] is True and 'HTTP 400' in result['msg'] and 'Request malformed' in result['msg']
+
+
+@pytest.mark.parametrize('option, value, allowed', [
+    ('description', 'x' * 65, 'at most 64 characters'),
+    ('name', 'n' * 51, 'at most 50 characters'),
+])
+def test_lengths_the_box_refuses_are_refused_before_any_request(option, value, allowed):
+    args = dict({'name': NAME, 'priority': 100, 'target_name': ZONE}, **{option: value})
+    result, dummy = run_module(search_rule, args, [])
+    assert result['failed'] is True and option in result['msg'] and allowed in result['msg']
