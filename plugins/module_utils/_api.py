@@ -27,7 +27,6 @@ from ansible_collections.ucops.expressway.plugins.module_utils._transport import
     TRANSPORT_ERRORS,
     classify,
     excerpt,
-    looks_like_pem,
     read_body,
     retry_after,
     validate_connection,
@@ -221,14 +220,6 @@ class ExpresswayClient:
     def get_text(self, path, prefixed=True):
         """GET a resource that answers text rather than JSON (the PEM of /certs/root, /api/raml unprefixed)."""
         return self._request('GET', path, text=True, prefixed=prefixed)
-
-    def get_pem(self, path):
-        """get_text for a PEM resource: an answer that is plainly not PEM (an HTML page, JSON) is an error."""
-        text = self.get_text(path)
-        if not looks_like_pem(text):
-            raise ApiError('GET', self.url(path), 200, None,
-                           f'expected PEM text, got {self._redact(excerpt(text))}')
-        return text
 
     def post(self, path, body):
         return self._request('POST', path, body)

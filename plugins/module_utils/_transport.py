@@ -104,14 +104,6 @@ def _check_ca_file(ca_path):
                               'the file holds no PEM certificate')
 
 
-def looks_like_pem(text):
-    """True unless text is plainly not PEM: non-empty and without any '-----BEGIN' line (HTML, JSON...).
-
-    An empty answer is a valid empty store, so it passes.
-    """
-    return not (text or '').strip() or '-----BEGIN ' in text
-
-
 def excerpt(text, limit=80):
     """A one-line start of an unexpected answer, for an error message (the caller redacts it)."""
     flat = ' '.join((text or '').split())

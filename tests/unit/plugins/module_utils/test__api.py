@@ -408,17 +408,6 @@ def test_post_201_and_200_accepted_202_is_not(client_for):
         client.post('/x', {})
 
 
-@pytest.mark.parametrize('text, ok', [('', True), ('-----BEGIN CERTIFICATE-----\nMII\n', True),
-                                      ('<html>login</html>', False), ('{"Message": "x"}', False)])
-def test_get_pem_refuses_an_answer_that_is_plainly_not_pem(client_for, text, ok):
-    client, adapter, delays = client_for([Call('GET', '/certs/root', text=text)])
-    if ok:
-        assert client.get_pem('/certs/root') == text
-    else:
-        with pytest.raises(ApiError, match='expected PEM text, got'):
-            client.get_pem('/certs/root')
-
-
 def test_get_text_without_prefix(client_for):
     client, adapter, delays = client_for([Call('GET', '/api/raml', text='#%RAML 0.8')], prefix='')
     assert client.get_text('/api/raml', prefixed=False) == '#%RAML 0.8'

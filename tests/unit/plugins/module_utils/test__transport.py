@@ -99,15 +99,6 @@ def test_ca_path_is_not_checked_when_certificates_are_not_validated(tmp_path):
     assert check(ca_path=str(tmp_path / 'missing.pem'), validate_certs=False) == 'box.example.test'
 
 
-@pytest.mark.parametrize('text, expected', [
-    ('', True), ('  \n', True), (None, True), ('-----BEGIN CERTIFICATE-----\nMII...', True),
-    ('junk\n-----BEGIN CERTIFICATE-----\n', True), ('<html><body>Login</body></html>', False),
-    ('{"Message": "Not found"}', False),
-])
-def test_looks_like_pem(text, expected):
-    assert _transport.looks_like_pem(text) is expected
-
-
 @pytest.mark.parametrize('value, seconds', [('7', 7), ('0', 0), (None, None), ('soon', None), ('-3', None),
                                             ('Wed, 21 Oct 2015 07:28:00 GMT', 0)])
 def test_retry_after(value, seconds):
