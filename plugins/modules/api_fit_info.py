@@ -52,7 +52,7 @@ options:
         (the control node). The folder must exist. Nothing is saved when the box does not serve it.
     type: path
 notes:
-  - The RAML file is written even in check mode: it is a copy of what the box serves, not a change to the box.
+  - The RAML file is written even in check mode, since it is a copy of what the box serves, not a change to the box.
 seealso:
   - module: ucops.expressway.system_info
 author:
