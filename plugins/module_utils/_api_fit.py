@@ -75,18 +75,11 @@ def describe_shape(payload, wrapper=None):
     return type(payload).__name__
 
 
-def records_of(payload, wrapper=None):
-    """The objects inside any of the allowed shapes (bare, one-element list, wrapped, list of wrappers)."""
-    if isinstance(payload, dict):
-        if wrapper and set(payload) == {wrapper}:
-            return records_of(payload[wrapper])
-        return [payload] if payload else []
-    if isinstance(payload, list):
-        found = []
-        for item in payload:
-            found.extend(records_of(item, wrapper) if isinstance(item, dict) else [])
-        return found
-    return []
+def records_of(probe, payload):
+    """The objects inside any of the allowed shapes, read the way the modules read them."""
+    if probe.resource is not None:
+        return probe.resource.records(payload)
+    return [item for item in (payload if isinstance(payload, list) else [payload]) if isinstance(item, dict) and item]
 
 
 def expected_keys(probe):
@@ -135,7 +128,7 @@ def _field_problem(field, raw):
 
 def compare(probe, payload):
     """The fit of one answer with the table: shape, unknown and never-returned keys, values out of range."""
-    records = records_of(payload, probe.wrapper)
+    records = records_of(probe, payload)
     returned = set().union(*(set(r) for r in records)) if records else set()
     expected = expected_keys(probe)
     fit = {'shape': describe_shape(payload, probe.wrapper), 'objects': len(records),

@@ -15,6 +15,7 @@ import re
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_firewall, _fields
 from ansible_collections.ucops.expressway.plugins.module_utils import _exp_cert
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import list_records
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
@@ -73,15 +74,14 @@ class Snapshot:
 def read_config(client):
     """At most six GETs: sysinfo, zones, search rules, DNS servers, active firewall set, trusted CAs."""
     sysinfo = _fields.sysinfo_to_options(client.get_singleton(_fields.SYSINFO_PATH))
-    zones = [_fields.DNS_ZONE.to_options(r) for r in client.get(_fields.DNS_ZONE.path) or [] if isinstance(r, dict)]
-    rules = [_fields.SEARCH_RULE.to_options(r) for r in client.get(_fields.SEARCH_RULE.path) or []
-             if isinstance(r, dict)]
-    dns_servers = sorted((_fields.DNS_SERVER.to_options(r) for r in client.get(_fields.DNS_SERVER.path) or []
-                          if isinstance(r, dict)), key=lambda s: s.get('index') or 0)
+    zones = list_records(client, _fields.DNS_ZONE)
+    rules = list_records(client, _fields.SEARCH_RULE)
+    # Every DNS-server answer shape the contract allows (bare list, wrapped object or list) reads the same.
+    dns_servers = sorted(list_records(client, _fields.DNS_SERVER), key=lambda s: s.get('index') or 0)
     firewall = None
     if _version_or_none(sysinfo.get('version')) and version_at_least(sysinfo['version'], _fields.FIREWALL_SINCE):
-        firewall = [_fields.FIREWALL_RULE.to_options(r) for r in client.get(_fields.FIREWALL_ACTIVE_PATH) or []
-                    if isinstance(r, dict)]
+        firewall = [_fields.FIREWALL_RULE.to_options(r)
+                    for r in _fields.FIREWALL_RULE.records(client.get(_fields.FIREWALL_ACTIVE_PATH))]
     roots_pem = read_store(client)  # an answer that is not the list fails, never reads as empty
     return Snapshot(sysinfo, zones, rules, dns_servers, firewall, roots_pem)
 

@@ -75,3 +75,15 @@ def test_first_contact_playbook_writes_one_json_and_one_raml_per_host(ansible, e
     assert (out / "exp1.raml").read_text().startswith("#%RAML")
     assert emulator.writes(since=mark) == []
     assert emulator.password not in (out / "exp1.json").read_text()
+
+
+def test_answer_shapes_the_contract_leaves_open_are_reported(ansible, emulator_factory):
+    seed = {"dnsservers": [{"index": 1, "address": "192.0.2.53"}, {"index": 2, "address": "198.51.100.53"}]}
+    emu = emulator_factory([{"name": "exp1", "seed": seed, "dns_server_shape": "wrapped", "name_miss": "400"}])
+    result = ansible.run_module(MODULE, connection(emu, resources=["dns_server", "dns_zone_by_name_miss"]))
+    assert not result.get("failed"), result
+    servers, miss = by_name(result)["dns_server"], by_name(result)["dns_zone_by_name_miss"]
+    assert servers["shape"] == "object wrapped in DefaultDNSServers (list of 2 objects)"
+    assert servers["objects"] == 2 and servers["missing_keys"] == [] and servers["unknown_keys"] == []
+    assert miss["status"] == 400 and miss["shape"] == "HTTP 400" and "does not exist" in miss["error"]
+    assert result["summary"]["fits"] is True

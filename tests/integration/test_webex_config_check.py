@@ -296,3 +296,12 @@ def test_trusted_ca_list_that_is_not_pem_is_an_error_not_no_roots(ansible, emula
     result = ansible.run_module(MODULE, connection(emu, **ARGS))
     assert result["failed"] is True and "rules" not in result, result
     assert emu.api("certs/root") in result["msg"] and "PEM" in result["msg"], result["msg"]
+
+
+@pytest.mark.parametrize("shape", ["wrapped", "wrapped-list", "list-of-wrappers"])
+def test_dns_servers_read_in_every_answer_shape(ansible, emulator_factory, shape):  # pylint: disable=redefined-outer-name
+    """Cisco's guide shows the DNS-server GET wrapped in DefaultDNSServers: EXP-DNS must see the servers."""
+    emu = emulator_factory([{"name": "expe", "product": "expressway-e", "version": "X14.3.2", "seed": seed(),
+                             "dns_server_shape": shape}])
+    result = ansible.run_module(MODULE, connection(emu, **ARGS), check_mode=True)
+    assert statuses(result)["EXP-DNS"] == "pass", rows(result, "EXP-DNS")

@@ -35,7 +35,7 @@ TWO = {'index': 2, 'address': '198.51.100.53'}
 def test_every_dns_server_shape_of_the_contract_is_named_and_unwrapped(payload, shape, count):
     fit = compare(SERVERS, payload)
     assert fit['shape'] == shape
-    assert fit['objects'] == count == len(records_of(payload, 'DefaultDNSServers'))
+    assert fit['objects'] == count == len(records_of(SERVERS, payload))
     assert fit['unknown_keys'] == [] and fit['missing_keys'] == [] and fit['bad_values'] == []
 
 
