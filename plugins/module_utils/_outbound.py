@@ -12,7 +12,6 @@ earlier step failed is reported as skip with that reason, so every destination h
 from __future__ import annotations
 
 import collections
-import threading
 import time
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _sip, _tls
@@ -84,35 +83,12 @@ def _a_row(ctx, subject, target, port):
     return make_row(subject, 'OUT-A', 'fail', summary, evidence, target=target, port=port), []
 
 
-def _background(func, *args):
-    """Start func(*args) on a thread of its own; the returned callable waits for its result (or raises).
-
-    Independent round trips of one destination (the A queries of its targets, an address's PTR
-    next to its TLS probe) overlap this way even when the pool runs one destination at a time.
-    """
-    box = {}
-
-    def run():
-        try:
-            box['value'] = func(*args)
-        except Exception as err:  # pylint: disable=broad-exception-caught  # handed to the waiter
-            box['error'] = err
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-
-    def result():
-        thread.join()
-        if 'error' in box:
-            raise box['error']
-        return box['value']
-    return result
-
-
 def _resolve_targets(ctx, subject, uri, targets):
     rows, probes = [], []
-    pending = [_background(_a_row, ctx, subject, target, port) for target, port in targets]
+    # The targets' A queries overlap (side work), even when the pool runs one destination at a time.
+    pending = [_tls.side_task(_a_row, ctx, subject, target, port) for target, port in targets]
     for (target, port), answer in zip(targets, pending):
-        row, addresses = answer()
+        row, addresses = answer.result()
         rows.append(row)
         if not addresses:
             rows += _checks.skip_rows(subject, ADDRESS_RULES, 'no IPv4 address for %s' % target,
@@ -207,7 +183,7 @@ def check_address(ctx, probe):
     """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-SIP, OUT-PTR; (rows, sip evidence)."""
     where = dict(target=probe.target, address=probe.address, port=probe.port)
     subject = probe.subject
-    ptr_row = _background(_ptr_row, ctx, probe, where)
+    ptr_row = _tls.side_task(_ptr_row, ctx, probe, where)   # overlaps the TLS probe
     started = time.monotonic()
     try:
         result = _checks.probe_tls(ctx, probe.address, probe.port, probe.target, probe.uri.uri)
@@ -216,12 +192,12 @@ def check_address(ctx, probe):
         rows = [make_row(subject, 'OUT-TLS', 'fail', str(err), evidence, **where)]
         _add_timing(rows[0], 'tls', started)
         rows += _checks.skip_rows(subject, CERT_RULES + ('OUT-SIP',), 'no TLS connection: %s' % err.kind, **where)
-        return rows + [ptr_row()], None
+        return rows + [ptr_row.result()], None
     status, summary = _tls.grade(result.version, result.tls12, result.tls12_error)
     evidence = dict(_checks.tls_evidence(result), tls12_error=result.tls12_error, timings=result.timings)
     rows = [make_row(subject, 'OUT-TLS', status, _checks.tls_summary(summary, result), evidence, **where)]
     rows += _cert_rows(ctx, probe, result, where)
-    return rows + [sip_row(ctx, subject, result.sip, where), ptr_row()], result.sip
+    return rows + [sip_row(ctx, subject, result.sip, where), ptr_row.result()], result.sip
 
 
 def _version_row(ctx, subject, versions, sips):

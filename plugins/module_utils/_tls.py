@@ -18,6 +18,7 @@ cut down to the leaf, and the probe says so in ``chain_capture``.
 from __future__ import annotations
 
 import collections
+import concurrent.futures
 import socket
 import ssl
 import threading
@@ -54,7 +55,23 @@ class TlsProbeError(Exception):
         self.alert = alert
 
 
+_CONTEXTS = {}
+_CONTEXTS_LOCK = threading.Lock()
+
+
 def _context(max_version=None, client_cert=None, client_key=None):
+    """One client context per settings, shared by every handshake of the run (wrap_socket is thread-safe).
+
+    A fresh SSL_CTX per handshake costs CPU and leaves native heap behind in every worker thread.
+    """
+    key = (max_version, client_cert, client_key)
+    with _CONTEXTS_LOCK:
+        if key not in _CONTEXTS:
+            _CONTEXTS[key] = _new_context(max_version, client_cert, client_key)
+        return _CONTEXTS[key]
+
+
+def _new_context(max_version, client_cert, client_key):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
@@ -216,25 +233,38 @@ def accepts_tls12(address, port, server_name, timeout, client_cert=None, client_
     return True, None
 
 
+_SIDE = {}
+_SIDE_LOCK = threading.Lock()
+SIDE_WORKERS = 32
+
+
+def side_task(func, *args):
+    """Run func(*args) on the shared pool of side work and return its Future.
+
+    Side work is a round trip that can overlap another one of the same check (the TLS 1.2
+    handshake, a PTR lookup). The threads are reused: a thread per task would leave native heap
+    (OpenSSL and resolver state) behind for every one, and peak RSS would grow with the number of
+    addresses. Side tasks never wait for other side tasks, so a full pool only queues them.
+    """
+    with _SIDE_LOCK:
+        if 'pool' not in _SIDE:
+            _SIDE['pool'] = concurrent.futures.ThreadPoolExecutor(SIDE_WORKERS, thread_name_prefix='probe-side')
+        return _SIDE['pool'].submit(func, *args)
+
+
 class _Tls12Probe(object):
-    """The TLS 1.2-only handshake on its own thread, started with the main one to save its round trips.
+    """The TLS 1.2-only handshake as side work, started with the main one to save its round trips.
 
     Its result is only read when the main handshake negotiated TLS 1.3.
     """
 
     def __init__(self, *args):
         self.args = args
-        self.outcome = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        self.outcome = accepts_tls12(*self.args)
+        self.future = side_task(accepts_tls12, *args)
 
     def result(self):
         """(True|False|None, TlsProbeError or None): None when the server never told (retried once)."""
-        self.thread.join()
-        accepted, err = self.outcome
+        accepted, err = self.future.result()
         if not accepted and err.kind in RETRY_KINDS:
             # A second try after the main connection closed: a busy or slow server gets its chance.
             accepted, err = accepts_tls12(*self.args)
