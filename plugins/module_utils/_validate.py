@@ -246,7 +246,8 @@ class ExpresswayModule(basic.AnsibleModule):
         # The raw arguments (a private but long-stable helper of basic, kept optional); None when
         # ansible-test validate-modules captures the argspec.
         load = getattr(basic, '_load_params', None)
-        malformed = malformed_suboptions(argument_spec, (load() if load else None) or {})
+        raw = load() if callable(load) else None
+        malformed = malformed_suboptions(argument_spec, raw or {})
         relaxed = {name: _raw(spec) if name in malformed else spec for name, spec in argument_spec.items()}
         super().__init__(argument_spec=relaxed if malformed else argument_spec, **kwargs)
         if malformed:

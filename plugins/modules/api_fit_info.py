@@ -122,9 +122,33 @@ resources:
       missing_keys: []
       bad_values: []
 summary:
-  description: Counts over all resources; RV(summary.fits) is true when nothing differs from the table.
+  description: Counts over all resources.
   returned: success
   type: dict
+  contains:
+    resources_read:
+      description: Resources that answered 200.
+      type: int
+    not_served:
+      description: Resources this product or version does not serve (HTTP 404).
+      type: list
+      elements: str
+    errors:
+      description: Resources that answered another error (the by-name miss probe never counts here).
+      type: list
+      elements: str
+    unknown_keys:
+      description: Unknown keys over all resources.
+      type: int
+    missing_keys:
+      description: Never-returned keys over all resources.
+      type: int
+    bad_values:
+      description: Values outside the table over all resources.
+      type: int
+    fits:
+      description: True when nothing differs from the field table and no resource answered an error.
+      type: bool
   sample:
     resources_read: 11
     not_served: [zones_controller_zone_traversalclient]

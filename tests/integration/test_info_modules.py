@@ -68,8 +68,8 @@ def test_old_version_without_name_filter_falls_back_to_list(ansible, emulator_fa
 
 @pytest.mark.parametrize("name_miss", ["empty-list", "empty-object", "404", "400"])
 def test_info_modules_read_every_name_miss_shape_as_absent(ansible, emulator_factory, name_miss):
-    seed = {"zones": {"dnszone": [{"Name": "Z"}]}, "searchrules": [{"Name": "R", "Priority": 10, "TargetName": "Z",
-                                                                      "Mode": "AnyAlias"}]}
+    rule = {"Name": "R", "Priority": 10, "TargetName": "Z", "Mode": "AnyAlias"}
+    seed = {"zones": {"dnszone": [{"Name": "Z"}]}, "searchrules": [rule]}
     emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "seed": seed}])
     for module, key, hit in (("dns_zone_info", "dns_zones", "Z"), ("search_rule_info", "search_rules", "R")):
         missing = ansible.run_module(f"ucops.expressway.{module}", connection(emu, name="Not here"))
