@@ -46,8 +46,8 @@ options:
 notes:
   - A server that only accepts TLS 1.3 fails OUT-TLS, because the rule asks that TLS 1.2 can be negotiated.
     The TLS 1.2 handshake runs at the same time as the main one. When it gets no answer within O(timeout)
-    it is tried once more, and if that also gets no answer OUT-TLS warns and says so: slow is not refused.
-  - Every probe error keeps its reason in the row's evidence (C(error)): V(timeout), V(refused),
+    it is tried once more, and if that also gets no answer OUT-TLS warns and says so, because slow is not refused.
+  - Every probe error keeps its reason in the row's evidence under C(error), one of V(timeout), V(refused),
     V(unreachable), V(reset), V(closed), V(alert) (with the alert's name in C(alert)) or V(protocol).
   - DNS answers are shared by all destinations and targets of one task (one cache per run), so a name
     asked twice costs one query.

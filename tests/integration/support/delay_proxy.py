@@ -153,9 +153,9 @@ class UdpListener(asyncio.DatagramProtocol):
         answer = loop.create_future()
 
         class Upstream(asyncio.DatagramProtocol):
-            def datagram_received(self, reply, dummy):
+            def datagram_received(self, data, addr):
                 if not answer.done():
-                    answer.set_result(reply)
+                    answer.set_result(data)
 
         transport, dummy = await loop.create_datagram_endpoint(Upstream, remote_addr=tuple(self.spec["upstream"]))
         try:
