@@ -82,7 +82,7 @@ def _srv_row(ctx, subject, endpoint, sip_uri, anchors):
         result = _checks.probe_tls(ctx, address, port, target, sip_uri)
     except _tls.TlsProbeError as err:
         return make_row(subject, 'IN-SRV', 'fail', str(err), {'error': err.kind}, **where)
-    status, summary = _tls.grade(result.version, result.tls12)
+    status, summary = _tls.grade(result.version, result.tls12, result.tls12_error)
     return _webex_row(subject, 'IN-SRV', status, _checks.tls_summary(summary, result), result, anchors, where)
 
 
