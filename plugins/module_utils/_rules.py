@@ -57,11 +57,14 @@ _RULES = (
          _B2B,
          'Connects to every address and port with SNI set to the target name and records the version and '
          'cipher. TLS 1.2 passes; TLS 1.1 warns; lower versions fail. When TLS 1.3 is negotiated, a second '
-         'handshake capped at TLS 1.2 must succeed: a server that accepts only TLS 1.3 fails, because '
-         'Webex documents TLS 1.2 (and 1.1) for this leg. Refused, timed-out and never-answered '
-         'handshakes fail. The SIP OPTIONS answer is shown here and graded by OUT-SIP.',
-         'Negotiated version and cipher, whether TLS 1.2 was accepted, the SIP status line and '
-         'Server/User-Agent header, or the connection error.',
+         'handshake capped at TLS 1.2 (run at the same time) must succeed: a server that refuses it (an '
+         'alert, a close or a reset) accepts only TLS 1.3 and fails, because Webex documents TLS 1.2 (and '
+         '1.1) for this leg. A TLS 1.2 handshake that gets no answer in time is tried once more and then '
+         'warns: slow is not refused. Refused, timed-out and never-answered main handshakes fail. The SIP '
+         'OPTIONS answer is shown here and graded by OUT-SIP.',
+         'Negotiated version and cipher, whether TLS 1.2 was accepted (and if not, why: the alert or no '
+         'answer), the SIP status line and Server/User-Agent header, timings per phase, or the connection '
+         'error and its kind.',
          'Make the SBC SIP service listen for TLS on the advertised port and enable TLS 1.2; open TCP 5061 '
          'from the Webex ranges on the outside firewall.'),
     Rule('OUT-CERT-VALID', 'A', 'must',
