@@ -22,6 +22,15 @@ from ansible_collections.ucops.expressway.plugins.module_utils import _path_vali
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 try:
+    import certifi
+except ImportError:
+    HAS_CERTIFI = False
+    CERTIFI_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_CERTIFI = True
+    CERTIFI_IMPORT_ERROR = None
+
+try:
     from cryptography import x509
     from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import hashes
@@ -81,6 +90,13 @@ class Bundle(object):
     def from_file(cls, path):
         return cls(load_pem_file(path), path)
 
+    @classmethod
+    def from_file_or_certifi(cls, path=None):
+        """The bundle in path, or Mozilla's roots as the certifi package ships them when path is not set."""
+        if not path and not HAS_CERTIFI:
+            raise CertificateError('no CA bundle given and the certifi package (the default) is not installed')
+        return cls.from_file(path or certifi.where())
+
     def issuers_of(self, cert):
         return [ca for ca in self.by_subject.get(cert.issuer.public_bytes(), []) if issued_by(cert, ca)]
 
@@ -114,13 +130,6 @@ def sent_by_issuer(cert, issuer):
 
 def self_signed(cert):
     return cert.subject == cert.issuer and issued_by(cert, cert)
-
-
-def _utc(cert, which):
-    value = getattr(cert, 'not_valid_%s_utc' % which, None)
-    if value is None:
-        value = getattr(cert, 'not_valid_%s' % which).replace(tzinfo=datetime.timezone.utc)
-    return value
 
 
 def _names(cert):
@@ -158,8 +167,8 @@ def describe(cert):
         'san_dns': list(dns_names),
         'san_ip': ips,
         'eku': None if ekus is None else [_eku_name(oid) for oid in ekus],
-        'not_before': _utc(cert, 'before').isoformat(),
-        'not_after': _utc(cert, 'after').isoformat(),
+        'not_before': _path_validation.utc(cert, 'before').isoformat(),
+        'not_after': _path_validation.utc(cert, 'after').isoformat(),
         'serial': '%x' % cert.serial_number,
         'sha256': fingerprint(cert),
     }
@@ -167,7 +176,7 @@ def describe(cert):
 
 def check_validity(leaf, warning_days, now=None):
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    before, after = _utc(leaf, 'before'), _utc(leaf, 'after')
+    before, after = _path_validation.utc(leaf, 'before'), _path_validation.utc(leaf, 'after')
     days_left = int((after - now).total_seconds() // 86400)
     evidence = {'certificate': describe(leaf), 'days_left': days_left}
     if now < before:

@@ -14,21 +14,11 @@ from __future__ import annotations
 import collections
 import concurrent.futures
 import ipaddress
-import traceback
 
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _dns, _tls
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
-
-try:
-    import certifi
-except ImportError:
-    HAS_CERTIFI = False
-    CERTIFI_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_CERTIFI = True
-    CERTIFI_IMPORT_ERROR = None
 
 
 class CheckSetupError(Exception):
@@ -54,7 +44,7 @@ def require_libraries(module, needs_certifi):
     missing = [('dnspython', _dns.HAS_DNSPYTHON, _dns.DNSPYTHON_IMPORT_ERROR),
                ('cryptography', _certs.HAS_CRYPTOGRAPHY, _certs.CRYPTOGRAPHY_IMPORT_ERROR)]
     if needs_certifi:
-        missing.append(('certifi', HAS_CERTIFI, CERTIFI_IMPORT_ERROR))
+        missing.append(('certifi', _certs.HAS_CERTIFI, _certs.CERTIFI_IMPORT_ERROR))
     for name, present, error in missing:
         if not present:
             module.fail_json(msg=missing_required_lib(name), exception=error)
@@ -88,7 +78,7 @@ class CheckContext(object):
     @staticmethod
     def _bundle(path):
         try:
-            return _certs.Bundle.from_file(path or certifi.where())
+            return _certs.Bundle.from_file_or_certifi(path)
         except _certs.CertificateError as err:
             raise CheckSetupError('ca_bundle: %s' % err) from err
 
@@ -96,9 +86,9 @@ class CheckContext(object):
         """SHA-256 set of Mozilla's roots as certifi ships them, to say "public CA" in EKU advice."""
         if not custom:
             return set(self.bundle.by_sha256)
-        if not HAS_CERTIFI:
+        if not _certs.HAS_CERTIFI:
             return set()
-        return set(_certs.Bundle.from_file(certifi.where()).by_sha256)
+        return set(_certs.Bundle.from_file_or_certifi().by_sha256)
 
     def map(self, func, items):
         """func over items on a bounded pool, results in item order; one slow item only costs its own timeout."""

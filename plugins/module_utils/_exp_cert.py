@@ -14,21 +14,11 @@ can hold a clientAuth certificate instead. The version comes from the API's /sys
 from __future__ import annotations
 
 import ipaddress
-import traceback
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _tls
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
-
-try:
-    import certifi
-except ImportError:
-    HAS_CERTIFI = False
-    CERTIFI_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_CERTIFI = True
-    CERTIFI_IMPORT_ERROR = None
 
 CLIENT_STORE_SINCE = 'X15.5'
 # The Chrome Root Program's deadline for serverAuth-only public hierarchies; public CAs drop clientAuth
@@ -93,10 +83,8 @@ def load_bundle(spec):
         raise ValidationError('sip_tls', dict(port=spec['port'], timeout=spec['timeout']),
                               'port 1-65535 and a timeout above 0')
     path = spec.get('ca_bundle')
-    if not path and not HAS_CERTIFI:
-        raise ValidationError('sip_tls.ca_bundle', None, 'a PEM file (certifi, the default, is not installed)')
     try:
-        return _certs.Bundle.from_file(path or certifi.where())
+        return _certs.Bundle.from_file_or_certifi(path)
     except _certs.CertificateError as err:
         raise ValidationError('sip_tls.ca_bundle', path, 'a readable PEM file of CA certificates',
                               reason=str(err)) from err

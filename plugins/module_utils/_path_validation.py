@@ -90,7 +90,8 @@ def _named(cert, text):
     return '%s has %s' % (cert.subject.rfc4514_string(), text)
 
 
-def _utc(cert, which):
+def utc(cert, which):
+    """not_valid_before/after as an aware UTC datetime, on every supported cryptography release."""
     value = getattr(cert, 'not_valid_%s_utc' % which, None)
     if value is None:
         value = getattr(cert, 'not_valid_%s' % which).replace(tzinfo=datetime.timezone.utc)
@@ -138,10 +139,10 @@ def weaknesses(path, purpose='server', now=None):
         found.append('%s has an extended key usage without serverAuth' % path[0].subject.rfc4514_string())
     for position, cert in enumerate(path):
         name = cert.subject.rfc4514_string()
-        if now > _utc(cert, 'after'):
-            found.append('%s expired on %s' % (name, _utc(cert, 'after').isoformat()))
-        elif now < _utc(cert, 'before'):
-            found.append('%s is not valid before %s' % (name, _utc(cert, 'before').isoformat()))
+        if now > utc(cert, 'after'):
+            found.append('%s expired on %s' % (name, utc(cert, 'after').isoformat()))
+        elif now < utc(cert, 'before'):
+            found.append('%s is not valid before %s' % (name, utc(cert, 'before').isoformat()))
         if position > 0 and not _is_ca(cert):
             found.append('%s issues certificates without basicConstraints CA:TRUE' % name)
         digest = signature_hash(cert)
