@@ -25,16 +25,18 @@ from ansible_collections.ucops.expressway.plugins.module_utils._transport import
     MAYBE_APPLIED,
     NOT_SENT,
     TRANSPORT_ERRORS,
+    DeadlineAdapter,
     classify,
     excerpt,
+    past,
     read_body,
     retry_after,
+    set_deadline,
     validate_connection,
 )
 
 try:
     import requests
-    from requests.adapters import HTTPAdapter
     from urllib3.util import Retry, Timeout
 except ImportError:
     HAS_REQUESTS = False
@@ -108,8 +110,8 @@ def transport_adapter():
 
     This is also the seam unit tests replace with an adapter that scripts the HTTP conversation.
     """
-    return HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False, raise_on_redirect=False,
-                                         raise_on_status=False))
+    return DeadlineAdapter(max_retries=Retry(total=0, read=False, redirect=False, raise_on_redirect=False,
+                                             raise_on_status=False))
 
 
 def encode_name(name):
@@ -262,6 +264,7 @@ class ExpresswayClient:
         """Send once and read the whole answer within one deadline (connect, send, every read)."""
         deadline = time.monotonic() + self.timeout
         response = None
+        set_deadline(deadline)
         try:
             response = self.session.request(
                 method, url, json=body, files=files, headers=headers, verify=self.verify, stream=True,
@@ -271,7 +274,12 @@ class ExpresswayClient:
             if response is not None:
                 response.close()
             kind, reason = classify(err, self.authority, self.ca_path, self.timeout, response is not None)
+            if kind == MAYBE_APPLIED and response is None and past(deadline):
+                # The deadline cut a status line or headers that were still dripping in.
+                reason = f'no complete answer within {self.timeout:g} s (option timeout)'
             raise _AttemptFailed(kind, self._redact(reason)) from err
+        finally:
+            set_deadline(None)
 
     def _failure(self, method, url, failed):
         if failed.kind == MAYBE_APPLIED and method in WRITE_METHODS:

@@ -16,7 +16,9 @@ import ipaddress
 import math
 import os
 import re
+import socket
 import ssl
+import threading
 import time
 
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
@@ -28,11 +30,16 @@ class Incomplete(Exception):
 
 try:
     import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3 import connection as u3_connection
+    from urllib3 import connectionpool as u3_pool
     from urllib3 import exceptions as u3
     from urllib3.util import Retry
 except ImportError:
     TRANSPORT_ERRORS = (OSError, Incomplete)  # _api.ensure_requirements reports the missing library
+    HAS_URLLIB3 = False
 else:
+    HAS_URLLIB3 = True
     # Whatever an attempt can raise because of the network or the peer (not because of a bug here).
     TRANSPORT_ERRORS = (requests.exceptions.RequestException, u3.HTTPError, http.client.HTTPException,
                         OSError, Incomplete)
@@ -228,3 +235,66 @@ def _bound_next_read(response, remaining):
     sock = getattr(getattr(response.raw, 'connection', None), 'sock', None)
     if sock is not None:
         sock.settimeout(remaining)
+
+
+# The deadline of the request under way on this thread (monotonic seconds), for the status line and headers.
+_DEADLINE = threading.local()
+
+
+def set_deadline(deadline):
+    """Bound the wait for the status line and headers of the next request on this thread (None: no bound)."""
+    _DEADLINE.value = deadline
+
+
+def _cut(sock):
+    # Called by the timer at the deadline: the blocked read returns at once, and the attempt fails.
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
+class _HeadDeadline:
+    """Connection mixin: the status line and headers arrive before the deadline, however slowly they drip.
+
+    A socket timeout bounds each read only, so a server sending one byte every half second would hold a
+    request for ever; a timer shuts the socket down when the deadline passes. read_body bounds the body.
+    """
+
+    def getresponse(self, *args, **kwargs):
+        deadline = getattr(_DEADLINE, 'value', None)
+        sock = getattr(self, 'sock', None)
+        if deadline is None or sock is None:
+            return super().getresponse(*args, **kwargs)
+        timer = threading.Timer(max(0.0, deadline - time.monotonic()), _cut, (sock,))
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().getresponse(*args, **kwargs)
+        finally:
+            timer.cancel()
+
+
+if HAS_URLLIB3:
+    class _HTTPSConnection(_HeadDeadline, u3_connection.HTTPSConnection):
+        pass
+
+    class _HTTPConnection(_HeadDeadline, u3_connection.HTTPConnection):
+        pass
+
+    class _HTTPSPool(u3_pool.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
+
+    class _HTTPPool(u3_pool.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
+
+    class DeadlineAdapter(HTTPAdapter):
+        """requests' adapter whose connections honour the request deadline while the headers arrive."""
+
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {'http': _HTTPPool, 'https': _HTTPSPool}
+
+
+def past(deadline):
+    return deadline is not None and time.monotonic() >= deadline

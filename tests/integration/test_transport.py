@@ -93,6 +93,12 @@ class ScriptedServer:
             conn.sendall(bytes([byte]))
             time.sleep(interval)
 
+    def _drip_head(self, conn, body, interval):
+        # The status line and headers themselves, one byte at a time: each read is quick, the whole is not.
+        for byte in self._head(200, {}, len(body)) + body.encode():
+            conn.sendall(bytes([byte]))
+            time.sleep(interval)
+
     @staticmethod
     def _reset(conn):
         # SO_LINGER 0: the close that follows sends a TCP RST, after the request has been read.
@@ -182,6 +188,16 @@ def test_dripping_answer_ends_at_the_timeout_and_is_retried_a_bounded_number_of_
     result = ansible.run_module("ucops.expressway.system_info", scripted_connection(pki, box, timeout=1))
     assert result["failed"] is True
     assert "the answer was not complete within" in result["msg"]
+    assert len(box.seen) == 4
+
+
+def test_dripping_status_line_and_headers_end_at_the_timeout_too(ansible, pki, scripted):
+    drip = ("drip_head", json.dumps(SYSINFO), 0.2)
+    box = scripted([drip] * 4)
+    result = ansible.run_module("ucops.expressway.system_info", scripted_connection(pki, box, timeout=1))
+    # Without a deadline on the head, each attempt would drip for ~24 s and then succeed.
+    assert result["failed"] is True
+    assert "no complete answer within 1 s (option timeout)" in result["msg"]
     assert len(box.seen) == 4
 
 
