@@ -21,9 +21,9 @@ SipsUri = collections.namedtuple('SipsUri', 'uri user host port explicit_port is
 SipResponse = collections.namedtuple('SipResponse', 'status_line code reason headers')
 
 # user = 1*( unreserved / escaped / user-unreserved ), RFC 3261 section 25.1.
-_USER_RE = re.compile(r"^(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+$")
-_LABEL_RE = re.compile(r'^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$')
-_TOPLABEL_RE = re.compile(r'^[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?$')
+_USER_RE = re.compile(r"(?:[A-Za-z0-9\-_.!~*'()&=+$,;?/]|%[0-9A-Fa-f]{2})+\Z")
+_LABEL_RE = re.compile(r'[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\Z')
+_TOPLABEL_RE = re.compile(r'[A-Za-z](?:[A-Za-z0-9-]*[A-Za-z0-9])?\Z')
 _STATUS_RE = re.compile(r'^SIP/2\.0 ([1-6][0-9][0-9]) ?(.*)$')
 _EXPRESSWAY_RE = re.compile(r'\b(?:TANDBERG|Cisco|Expressway|VCS)\b.*?\(?\bX(\d+(?:\.\d+)+)', re.IGNORECASE)
 

@@ -50,7 +50,7 @@ MAYBE_APPLIED = 'maybe'    # sent, then reset, timed out or cut short: the box m
 FINAL = 'final'            # name resolution, TLS, bad URL: retrying cannot help
 
 CHUNK = 16384
-_LABEL = re.compile(r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)$')
+_LABEL = re.compile(r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
 HOST_ALLOWED = 'a DNS name, an IPv4 address or an IPv6 address (brackets optional)'
 
 

@@ -42,6 +42,9 @@ def test_valid_uris(text, host, port, explicit, ipv4):
     ('sips:al ice@example.test', 'user part'),
     ('sips:alice@', 'host part is missing'),
     ('', 'empty'),
+    # A final newline is not part of a label or a user part (a `$` anchor matched before it).
+    ('sips:alice@sbc.example.test\n;transport=tls', 'not a valid host name'),
+    ('sips:alice\n@sbc.example.test', 'user part'),
 ])
 def test_invalid_uris(text, reason):
     with pytest.raises(SipUriError, match=reason):

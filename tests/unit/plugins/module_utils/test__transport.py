@@ -35,7 +35,7 @@ def test_hosts_accepted(host, authority):
     ('box.example.test:8443', 'the port in option port (port: 8443)'),
     ('', 'not a valid host name'), (None, 'not a valid host name'), ('box example', 'not a valid host name'),
     ('-box', 'not a valid host name'), ('[box]', 'not a valid host name'), ('[192.0.2.1]', 'not a valid'),
-    ('a' * 64, 'not a valid host name'),
+    ('a' * 64, 'not a valid host name'), ('box\n.example.test', 'not a valid host name'),
 ])
 def test_hosts_refused_say_what_to_give(host, hint):
     with pytest.raises(ValidationError) as exc:
