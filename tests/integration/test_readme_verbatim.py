@@ -99,3 +99,21 @@ def test_readme_using_it_verbatim(collections_path, emulator_factory, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert re.search(r"changed=0 .*failed=0", proc.stdout), proc.stdout
     assert emu.writes(since=mark) == []
+
+
+def test_readme_first_contact_verbatim(collections_path, emulator_factory, tmp_path):  # noqa: F811
+    """The README's first-contact command, as written, on the README's inventory and an installed copy."""
+    inventory, dummy = using_it()
+    text = (REPO / "README.md").read_text().split("\n## First contact", 1)[1].split("\n## ", 1)[0]
+    command = shlex.split(re.findall(r"```console\n(.*?)```", text, re.S)[0].strip())
+    assert command[:3] == ["ansible-playbook", "-i", "inventory.yml"] and "ucops.expressway.first_contact" in command
+    emu = emulator_factory([{"name": "exp1", "product": "expressway-e", "version": "X14.3.2"}])
+    (tmp_path / "inventory.yml").write_text(yaml.safe_dump(point_at(inventory, emu)))
+    mark = emu.mark()
+    proc = run(command, tmp_path, collections_path, emu)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "the field table fits" in proc.stdout
+    host = next(iter(inventory["expressway"]["hosts"]))
+    assert (tmp_path / "first-contact" / f"{host}.json").is_file()
+    assert (tmp_path / "first-contact" / f"{host}.raml").read_text().startswith("#%RAML")
+    assert emu.writes(since=mark) == []
