@@ -294,6 +294,8 @@ if HAS_URLLIB3:
         def init_poolmanager(self, *args, **kwargs):
             super().init_poolmanager(*args, **kwargs)
             self.poolmanager.pool_classes_by_scheme = {'http': _HTTPPool, 'https': _HTTPSPool}
+else:
+    DeadlineAdapter = None  # pylint: disable=invalid-name  # _api.ensure_requirements reports the missing library
 
 
 def past(deadline):
