@@ -33,6 +33,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import
     send,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
+    canonical_address,
     check_port_order,
     check_ranges,
     ip_literal,
@@ -72,11 +73,8 @@ def check_rule(item, state):
         raise ValidationError('rules.start_port', start, f'a port not above end_port ({end})')
 
 
-def canonical(record):
-    try:
-        return dict(record, address=ip_literal('address', record.get('address')))
-    except ExpresswayError:
-        return record
+# A rule read from the box, its address in canonical form (the one function for it, in _validate).
+canonical = canonical_address
 
 
 def read_sets(client):

@@ -160,6 +160,28 @@ def ip_literal(option, value):
     return str(address)
 
 
+def ip_network(option, value):
+    """A source range as the firewall takes it: an address with an optional prefix ("192.0.2.0/24")."""
+    text = str(value).strip()
+    address, _sep, prefix = text.partition('/')
+    canonical = ip_literal(option, address)
+    limit = 128 if ':' in canonical else 32
+    if prefix and not (prefix.isdigit() and 0 <= int(prefix) <= limit):
+        raise ValidationError(option, value, f'an address with an optional prefix length 0 to {limit}')
+    return f'{canonical}/{int(prefix) if prefix else limit}'
+
+
+def canonical_address(record):
+    """A record read from the box (DNS server, firewall rule) with its address in canonical form.
+
+    Left as it is when the box holds something that is not an address, so a comparison shows the difference.
+    """
+    try:
+        return dict(record, address=ip_literal('address', record.get('address')))
+    except ValidationError:
+        return record
+
+
 def check_dns_servers(servers, state, maximum):
     """Up to maximum addresses; state exact with an empty list would delete every server: refused."""
     if len(servers) > maximum:

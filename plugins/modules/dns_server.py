@@ -89,16 +89,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._api import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_collection
-
-
-def canonical(record):
-    """A server read from the box with its address in canonical form (left as-is if not an address)."""
-    try:
-        return dict(record, address=_validate.ip_literal('address', record.get('address')))
-    except ExpresswayError:
-        return record
 
 
 def main():
@@ -112,7 +103,7 @@ def main():
         servers = _validate.check_dns_servers(params['servers'], params['state'], _fields.DNS_SERVER_MAX)
         items = [{'index': slot, 'address': address} for slot, address in enumerate(servers, start=1)]
         return run_collection(client, _fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
-                              module._diff, normalize=canonical)
+                              module._diff, normalize=_validate.canonical_address)
 
     result = call_api(module, operation)
     module.exit_json(**result)
