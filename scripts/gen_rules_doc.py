@@ -10,13 +10,13 @@ committed page differs from what this script writes. ``--check`` exits 1 instead
 """
 from __future__ import annotations
 
-import importlib.util
+import importlib
+import tempfile
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / 'docs' / 'rules.md'
-CATALOGUE = ROOT / 'plugins' / 'module_utils' / '_rules.py'
 
 INTRO = '''# Webex B2B rules: what each check does and how to fix it
 
@@ -45,12 +45,17 @@ Choices the checks make where the requirements leave room:
 '''
 
 
-def load_catalogue(path=CATALOGUE):
-    """The _rules module, loaded from its file (it imports nothing from the collection)."""
-    spec = importlib.util.spec_from_file_location('ucops_rules_catalogue', str(path))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def load_catalogue(root=ROOT):
+    """The _rules module of the checkout at root, imported as the collection (it reads the Webex profile)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        namespace = Path(tmp) / 'ansible_collections' / 'ucops'
+        namespace.mkdir(parents=True)
+        (namespace / 'expressway').symlink_to(root.resolve(), target_is_directory=True)
+        sys.path.insert(0, tmp)
+        try:
+            return importlib.import_module('ansible_collections.ucops.expressway.plugins.module_utils._rules')
+        finally:
+            sys.path.remove(tmp)
 
 
 def render(catalogue):

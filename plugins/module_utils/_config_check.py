@@ -19,45 +19,16 @@ from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
-from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
-
-# The values each Webex domain generation puts in the zone, and an alias its calls carry. The role
-# webex_b2b_zone holds the same table (vars/main.yml); a unit test keeps the two equal.
-GENERATIONS = {
-    'ciscospark': {'tls_verify_subject_name': 'callservice.ciscospark.com',
-                   'domain_to_search_for': 'callservice.ciscospark.com',
-                   'sample_alias': 'b2b-check@acme.calls.ciscospark.com'},
-    'webex': {'tls_verify_subject_name': 'sip.webex.com',
-              'domain_to_search_for': 'callservice.webex.com',
-              'sample_alias': 'b2b-check@acme.calls.webex.com'},
-}
-LEGACY_GENERATION = 'ciscospark'
-
-# EXP-ZONE settings that do not depend on the generation: exactly what the B2B article asks.
-ZONE_REQUIRED = {
-    'zone_profile': 'Custom',
-    'automatically_respond_to_sip_searches': True,
-    'tls_verify_mode': True,
-    'modify_dns_request': True,
-    'sip_mode': True,
-}
-_B2B = 'Webex help article 7ej8gq (B2B SIP requirements)'
-_HYBRID = 'Webex Hybrid Calling deployment guide, Cisco TAC TechNote 212475'
-# Settings the article does not name: (option, recommended value, source, why). Evidence, never a failure.
-ZONE_RECOMMENDED = (
-    ('tls_verify_inbound_mapping', True, _HYBRID,
-     'calls from Webex are classified into this zone; Off, they arrive through the Default Zone (see EXP-RULES)'),
-    ('fallback_transport_protocol', 'TLS', _HYBRID, 'a lookup without SRV records still uses TLS'),
-    ('media_encryption_mode', 'ForceEncrypted', _HYBRID, 'Webex media is always encrypted'),
-    ('preloaded_sip_routes_support', True, _HYBRID, 'SIP Route headers Webex preloads are accepted'),
-    ('h323_mode', False, _B2B, 'H.323 off unless needed: Webex B2B is SIP only'),
+from ansible_collections.ucops.expressway.plugins.module_utils._webex import (
+    GENERATIONS,
+    LEGACY_GENERATION,
+    MIGRATION_ADVICE,
+    ZONE_RECOMMENDED,
+    expected_zone,
+    generation_of,
+    minimum_version,
 )
-MIGRATION_ADVICE = ('Hybrid Calling has moved to callservice.webex.com (routing) and sip.webex.com (TLS name); '
-                    'plan the move with generation webex (X8.11.4 or later)')
-
-MIN_B2B = 'X8.5.3'
-MIN_WEBEX_ZONE = 'X8.11.4'
-
+from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 class Snapshot:
     """What was read from one box, in option names; None where a read was not possible."""
@@ -93,15 +64,6 @@ def _version_or_none(text):
         return None
 
 
-def generation_of(zone):
-    """The generation whose values the zone carries (domain first, then TLS name), or None."""
-    for key in ('domain_to_search_for', 'tls_verify_subject_name'):
-        for name, values in GENERATIONS.items():
-            if zone.get(key) == values[key]:
-                return name
-    return None
-
-
 def find_zone(zones, zone_name, generation):
     """The Webex zone: the one named, else the first whose values belong to an accepted generation."""
     if zone_name:
@@ -115,19 +77,11 @@ def judge_version(subject, sysinfo, generation):
     evidence = {'version': version, 'product': sysinfo.get('product'), 'system_name': sysinfo.get('system_name')}
     if _version_or_none(version) is None:
         return make_row(subject, 'EXP-VERSION', 'fail', 'software version %r cannot be read' % (version,), evidence)
-    minimum = MIN_WEBEX_ZONE if generation == 'webex' else MIN_B2B
+    minimum, why = minimum_version(generation)
     evidence['minimum'] = minimum
     if not version_at_least(version, minimum):
-        why = 'Webex B2B' if minimum == MIN_B2B else 'the webex domain generation (built-in Webex zone)'
-        return make_row(subject, 'EXP-VERSION', 'fail', '%s is older than %s, the minimum for %s'
-                        % (version, minimum, why), evidence)
+        return make_row(subject, 'EXP-VERSION', 'fail', '%s is older than %s, %s' % (version, minimum, why), evidence)
     return make_row(subject, 'EXP-VERSION', 'pass', '%s is at least %s' % (version, minimum), evidence)
-
-
-def expected_zone(generation):
-    values = GENERATIONS[generation]
-    return dict(ZONE_REQUIRED, tls_verify_subject_name=values['tls_verify_subject_name'],
-                domain_to_search_for=values['domain_to_search_for'])
 
 
 def recommendations(zone):

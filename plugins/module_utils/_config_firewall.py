@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _webex_ranges
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _webex, _webex_ranges
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 
 DEFAULT_INTERFACE = 'LAN1'
@@ -29,11 +29,8 @@ _RULE_KEYS = ('priority', 'address', 'prefix_length', 'interface', 'service', 't
 
 
 def default_flows(product):
-    """PORT-SIG-OUT on every box; PORT-MEDIA (the Expressway-E media range) on an E only."""
-    flows = [{'transport': 'TCP', 'start_port': 5061, 'end_port': 5062}]
-    if product != 'C':
-        flows.append({'transport': 'UDP', 'start_port': 36000, 'end_port': 59999})
-    return flows
+    """PORT-SIG-OUT on every box; PORT-MEDIA (the Expressway-E media range) on an E only (the Webex profile)."""
+    return _webex.default_flows(product)
 
 
 def _sources(flow):

@@ -21,6 +21,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._errors import Re
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import (
     check_ranges,
     desired_options,
+    pick_named,
     run_collection,
     run_named,
     run_singleton,
@@ -79,29 +80,46 @@ def check_inputs(params):
         raise renamed(err, 'dns_servers') from err
     # The widest host (an Expressway-E primary with every object) shows every object the inputs can make.
     _check_objects(_webex.host_objects(dict(inputs, cluster_primary=True, manage_zone=True, firewall_webex=True),
-                                       {'product': 'E', 'version': 'X99'}))
+                                       {'product': 'E', 'version': 'X99'}), inputs)
     return inputs
 
 
-def _check_objects(objects):
+def _rule_origins(inputs):
+    """The input each generated search rule comes from, in the order _webex.search_rules makes them."""
+    origins = ['zone_name'] + ['org_sip_domains'] * len(inputs['org_sip_domains'] or [])
+    if inputs['inbound_target_zone']:
+        origins.append('inbound_target_zone')
+    return origins + [f'extra_search_rules (item {n})' for n in range(1, len(inputs['extra_search_rules']) + 1)]
+
+
+def _check_objects(objects, inputs):
     """The profile's objects as the per-object modules would check them (names, lengths, ports, regexes)."""
     try:
         check_ranges(_fields.DNS_ZONE, desired_options(_fields.DNS_ZONE, objects['zone']))
     except ValidationError as err:
-        raise renamed(err, 'zone_name' if err.option == 'name' else 'zone_overrides') from err
-    for rule in objects['search_rules']:
+        raise renamed(err, 'zone_name' if err.option == 'name' else f'zone_overrides.{err.option}') from err
+    for rule, origin in zip(objects['search_rules'], _rule_origins(inputs)):
         desired = desired_options(_fields.SEARCH_RULE, rule)
         try:
             check_ranges(_fields.SEARCH_RULE, desired)
             _validate.check_regex(_fields.SEARCH_RULE, desired)
         except ValidationError as err:
-            raise renamed(err, f'search rule {rule["name"]!r}: {err.option}') from err
+            where = f'{origin}.{err.option}' if origin.startswith('extra') else origin
+            raise renamed(err, where) from err
     if objects['dns_settings']:
         _validate.check_dns_settings(_fields.DNS_SETTINGS, objects['dns_settings'])
+    for number, rule in enumerate(objects['firewall_rules'] or []):
+        extra = number - (len(objects['firewall_rules']) - len(inputs['firewall_extra_rules']))
+        try:
+            _firewall.check_rule(desired_options(_fields.FIREWALL_RULE, rule), 'present')
+        except ValidationError as err:
+            field = err.option.split('.', 1)[-1]
+            where = f'firewall_extra_rules (item {extra + 1}).{field}' if extra >= 0 else 'firewall_priority'
+            raise renamed(err, where) from err
     try:
         _firewall.desired_rules(objects['firewall_rules'] or [], 'present')
     except ValidationError as err:
-        raise renamed(err, 'firewall_extra_rules' if err.option.startswith('rules') else err.option) from err
+        raise renamed(err, 'firewall_extra_rules') from err
 
 
 def read_trusted_cas(paths):
@@ -174,18 +192,31 @@ def _zone_and_rules(client, objects, state, check_mode, step):
     """Rules reference the zone: the zone is created first and removed last."""
     zone, rules = objects['zone'], objects['search_rules']
     if state == 'absent':
+        find = listing_lookup()
         for rule in reversed(rules):
             step('search_rule', run_named(client, _fields.SEARCH_RULE, {'name': rule['name'], 'state': 'absent'},
-                                          check_mode, True))
+                                          check_mode, True, find=find))
         step('dns_zone', run_named(client, _fields.DNS_ZONE, {'name': zone['name'], 'state': 'absent'},
                                    check_mode, True))
         return
     step('dns_zone', run_named(client, _fields.DNS_ZONE, dict(zone, state='present'), check_mode, True))
     refcheck = zone_references({zone['name']}, check_mode)
+    find = listing_lookup()
     for rule in rules:
         step('search_rule', run_named(client, _fields.SEARCH_RULE, dict(rule, state='present'), check_mode, True,
                                       prechecks=[_validate.check_regex],
-                                      refchecks=[_validate.check_regex_with_current, refcheck]))
+                                      refchecks=[_validate.check_regex_with_current, refcheck], find=find))
+
+
+def listing_lookup():
+    """A find for run_named that lists the collection once: one GET for every rule of the run."""
+    cache = {}
+
+    def find(client, resource, name):
+        if 'records' not in cache:
+            cache['records'] = resource.records(client.get(resource.path))
+        return pick_named(resource, cache['records'], name)
+    return find
 
 
 # Collections diff element by element on their identity (a DNS server's slot, a firewall rule's priority).

@@ -120,18 +120,20 @@ def result_of(resource, plan, want_diff):
     return result
 
 
-def run_named(client, resource, params, check_mode=False, want_diff=False, prechecks=(), refchecks=()):
+def run_named(client, resource, params, check_mode=False, want_diff=False, prechecks=(), refchecks=(), find=None):
     """Reconcile one named object.
 
     prechecks(resource, desired) run before any request; refchecks(client, resource, desired, current)
-    run after the read and may only read. Both raise ValidationError.
+    run after the read and may only read. Both raise ValidationError. find(client, resource, name) reads
+    the object (default: find_named, one GET); a caller reconciling many objects of one collection passes
+    a lookup in one listing. A lost answer is always settled by a fresh find_named.
     """
     desired = desired_options(resource, params)
     state = params.get('state', 'present')
     if state == 'present':
         for check in (check_ranges,) + tuple(prechecks):
             check(resource, desired)
-    record = find_named(client, resource, desired[resource.key_field.option])
+    record = (find or find_named)(client, resource, desired[resource.key_field.option])
     current = resource.to_options(record) if record is not None else None
     if state == 'present':
         for check in (require_on_create,) + tuple(refchecks):

@@ -5,19 +5,29 @@
 """The Webex B2B rule catalogue as data: one entry per rule ID of the requirements page.
 
 Check modules take level and remedy from here, and ``docs/rules.md`` is generated from it, so a
-result row, a test and the documentation always name the same rule the same way. This file has no
-imports from the collection so the doc generator can load it on its own.
+result row, a test and the documentation always name the same rule the same way. Versions and ports
+come from the Webex profile (``_webex``), so the text says what the checks and provisioning use.
 """
 
 from __future__ import annotations
 
 import collections
 
+from ansible_collections.ucops.expressway.plugins.module_utils._webex import (
+    MEDIA,
+    MIN_B2B,
+    MIN_WEBEX_ZONE,
+    SIGNALLING,
+)
+
 Rule = collections.namedtuple('Rule', 'id section level text source check evidence remedy')
 
 _B2B = 'Webex help article 7ej8gq (B2B SIP requirements)'
 _TAC = 'Cisco TAC TechNote 212475'
 _FN = 'Cisco field notices FN74362 and FN74345'
+_SIG = '%(transport)s %(start_port)d-%(end_port)d' % SIGNALLING
+_SIG_PORTS = '%(transport)s %(start_port)d/%(end_port)d' % SIGNALLING
+_MEDIA = '%(transport)s %(start_port)d-%(end_port)d' % MEDIA
 
 SECTIONS = {
     'A': 'Calls from the Webex cloud to a destination SBC (outbound)',
@@ -75,13 +85,13 @@ _RULES = (
          'Subject, issuer, not_before, not_after, days left, SHA-256 fingerprint.',
          'Renew the SBC certificate from a public CA and load it with its chain.'),
     Rule('OUT-VERSION', 'A', 'must',
-         'A Cisco VCS or Expressway destination runs X8.5.3 or later.',
+         f'A Cisco VCS or Expressway destination runs {MIN_B2B} or later.',
          _B2B,
          'Uses the version given in sbc_versions for the destination, or the X version in the Server or '
          'User-Agent header of the SIP OPTIONS answer. Skips with the reason when neither is known or the '
          'server is not a VCS/Expressway.',
          'The version and where it came from.',
-         'Upgrade the VCS/Expressway to X8.5.3 or later (X8.11.4 or later for Hybrid Calling).'),
+         f'Upgrade the VCS/Expressway to {MIN_B2B} or later ({MIN_WEBEX_ZONE} or later for Hybrid Calling).'),
     Rule('OUT-CERT-NAME', 'A', 'should',
          'The certificate carries the SBC FQDN in the subject CN or a SAN dNSName (RFC 6125 wildcards).',
          _B2B,
@@ -151,7 +161,7 @@ _RULES = (
          "and the name the zone verifies (tls_verify_subject_name, else the box's Webex zone).",
          'SRV records, addresses, negotiated version and cipher per address, and the Webex certificate '
          'verdict with its path and root.',
-         'Fix DNS on the SBC and allow TCP 5061/5062 outbound to the Webex addresses; when the Webex '
+         f'Fix DNS on the SBC and allow {_SIG_PORTS} outbound to the Webex addresses; when the Webex '
          "certificate is rejected, load the root it chains to into the SBC's trusted CA list and set the "
          "zone's TLS verify subject name to a name the certificate carries."),
     Rule('IN-CONTACT', 'B', 'must',
@@ -164,9 +174,9 @@ _RULES = (
          _B2B, 'Checked on the Expressway zone configuration (EXP-ZONE).', 'The zone setting.',
          'Set the Webex zone "Automatically respond to SIP searches" to On.'),
     Rule('IN-VERSION', 'B', 'must',
-         'A VCS/Expressway acting as the originating SBC runs X8.5.3 or later.', _B2B,
+         f'A VCS/Expressway acting as the originating SBC runs {MIN_B2B} or later.', _B2B,
          'Checked on the Expressway (EXP-VERSION).', 'The software version.',
-         'Upgrade to X8.5.3 or later.'),
+         f'Upgrade to {MIN_B2B} or later.'),
     Rule('IN-CERT-EKU', 'B', 'should',
          'The SBC certificate has extended key usage clientAuth and serverAuth (version-aware, see FN74345).',
          _FN,
@@ -242,7 +252,7 @@ _RULES = (
          'Reads the DNS server list from the Expressway API.', 'The DNS servers configured.',
          'Configure at least one DNS server on the Expressway.'),
     Rule('EXP-VERSION', 'C', 'must',
-         'Software X8.5.3 or later (B2B); X8.11.4 for Hybrid Calling with the built-in Webex zone.', _B2B,
+         f'Software {MIN_B2B} or later (B2B); {MIN_WEBEX_ZONE} for Hybrid Calling with the built-in Webex zone.', _B2B,
          'Reads the software version from the Expressway API.', 'The version.',
          'Upgrade the Expressway.'),
     Rule('EXP-TRUST', 'C', 'must',
@@ -257,14 +267,14 @@ _RULES = (
          'Evaluates the active rules as the firewall does: lowest priority number first, the first rule whose '
          'source address and prefix, interface (firewall_interface), transport (or the port a non-Custom '
          'service implies) and ports match decides. Traffic from every IPv4 range Cisco publishes for Webex '
-         '(listed with its source and retrieval date in _webex_ranges) to TCP 5061-5062 and, on an '
-         'Expressway-E, UDP 36000-59999 must meet an Allow rule first. A Drop or Reject rule that takes any of '
+         f'(listed with its source and retrieval date in _webex_ranges) to {_SIG} and, on an '
+         f'Expressway-E, {_MEDIA} must meet an Allow rule first. A Drop or Reject rule that takes any of '
          'it first fails, so an Allow rule opened only to a private prefix, followed by a drop-all rule, '
          'fails; traffic no rule matches gets in only through the final allow-all rule the Expressway adds, '
          'and warns. Allow rules from anywhere beyond these ranges warn. No active rules: skip.',
          'Per range of ports and Webex source range, the rules that decide it, those that act against it, '
          'whether the final rule is reached, and the source of the ranges.',
-         'Admit TCP 5061-5062 and the media range from the Webex ranges (or from anywhere) above any drop '
+         f'Admit {_SIG} and the media range from the Webex ranges (or from anywhere) above any drop '
          'rule; remove broader Allow rules.'),
     Rule('EXP-CERT', 'C', 'should',
          "The Expressway-E's server certificate on its SIP TLS port is valid, names its FQDN, chains to a "

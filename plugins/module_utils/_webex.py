@@ -128,7 +128,9 @@ def expected_zone(generation):
 def zone_options(generation, overrides=None):
     """The zone provisioning writes: EXP-ZONE, the provisioned recommendations, then the user's overrides."""
     recommended = {opt: value for opt, value, _source, _why in ZONE_RECOMMENDED if opt in ZONE_PROVISIONED}
-    return dict(expected_zone(generation), **recommended, **(overrides or {}))
+    zone = dict(expected_zone(generation), **recommended)
+    zone.update(overrides or {})
+    return zone
 
 
 def default_flows(product):

@@ -7,16 +7,16 @@
 from __future__ import annotations
 
 import ipaddress
-import json
-from pathlib import Path
 
-import jinja2
 import pytest
-import yaml
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _config_check, _config_firewall, _webex_ranges
+from ansible_collections.ucops.expressway.plugins.module_utils import (
+    _config_check,
+    _config_firewall,
+    _webex,
+    _webex_ranges,
+)
 
-ROLE = Path(__file__).resolve().parents[4] / 'roles' / 'webex_b2b'
 HOST = 'expe.example.test'
 
 ARTICLE_ZONE = {'name': 'Webex', 'zone_profile': 'Custom', 'automatically_respond_to_sip_searches': True,
@@ -54,9 +54,9 @@ def test_article_zone_passes_and_lists_recommendations_with_sources():
     recs = {rec['option']: rec for rec in row['evidence']['recommendations']}
     assert sorted(recs) == ['fallback_transport_protocol', 'h323_mode', 'media_encryption_mode',
                             'preloaded_sip_routes_support', 'tls_verify_inbound_mapping']
-    assert recs['tls_verify_inbound_mapping']['source'] == _config_check._HYBRID
-    assert recs['h323_mode']['source'] == _config_check._B2B and recs['h323_mode']['actual'] is True
-    assert row['evidence']['advice'] == _config_check.MIGRATION_ADVICE and row['remedy'] is None
+    assert recs['tls_verify_inbound_mapping']['source'] == _webex.SOURCE_HYBRID
+    assert recs['h323_mode']['source'] == _webex.SOURCE_B2B and recs['h323_mode']['actual'] is True
+    assert row['evidence']['advice'] == _webex.MIGRATION_ADVICE and row['remedy'] is None
 
 
 def test_zone_missing_an_article_setting_fails_naming_it():
@@ -204,7 +204,7 @@ def test_no_firewall_api_or_no_rules_skip():
     assert fw_statuses([]) == [(None, 'skip')]
 
 
-# The published ranges and the role's copy
+# The published ranges and the rules the profile makes of them
 
 def test_published_ranges_are_public_ipv4_networks_with_a_source():
     nets = _webex_ranges.networks()
@@ -216,20 +216,11 @@ def test_published_ranges_are_public_ipv4_networks_with_a_source():
     assert not any(net.overlaps(ipaddress.ip_network('10.0.0.0/8')) for net in nets)
 
 
-def render_role_rules(**variables):
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(ROLE / 'templates')))
-    env.filters['to_json'] = json.dumps
-    env.filters['bool'] = lambda value: str(value).lower() in ('true', 'yes', '1')
-    values = dict({'webex_b2b_firewall_priority': 30000, '_webex_b2b_firewall_webex': True,
-                   'webex_b2b_firewall_webex_sources': [], 'webex_b2b_firewall_extra_rules': []}, **variables)
-    return yaml.safe_load(env.get_template('firewall_rules.yml.j2').render(**values)) or []
-
-
-def test_role_template_holds_the_published_ranges_and_its_rules_pass():
-    default = render_role_rules()
+def test_profile_firewall_rules_hold_the_published_ranges_and_pass():
+    default = _webex.firewall_rules('E')
     assert [(r['address'], r['prefix_length'], r['transport']) for r in default] == [('0.0.0.0', 0, 'TCP'),
                                                                                      ('0.0.0.0', 0, 'UDP')]
-    published = render_role_rules(webex_b2b_firewall_published_sources=True)
+    published = _webex.firewall_rules('E', published=True)
     for transport in ('TCP', 'UDP'):
         sources = ['%s/%s' % (r['address'], r['prefix_length']) for r in published if r['transport'] == transport]
         assert sources == list(_webex_ranges.WEBEX_IPV4)

@@ -6,20 +6,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import certifi
-import yaml
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _config_check
+from ansible_collections.ucops.expressway.plugins.module_utils import _config_check, _webex
 from ansible_collections.ucops.expressway.plugins.modules import webex_config_check
 from ansible_collections.ucops.expressway.tests.unit.plugins.modules.utils import Call, run_module, writes
 
 IDENTRUST_SHA256 = '5d56499be4d2e08bcfcad08a3e38723d50503bde706948e42f55603019e528ae'
-ROLE_VARS = Path(__file__).resolve().parents[4] / 'roles' / 'webex_b2b_zone' / 'vars' / 'main.yml'
 
 
 def certifi_pem(sha256):
@@ -134,7 +131,7 @@ def test_article_generation_passes_with_migration_advice():
     assert result.get('failed') is not True, result['msg']
     assert by_rule(result)['EXP-ZONE'] == 'pass' and by_rule(result)['EXP-RULES'] == 'pass'
     row = rows_of(result, 'EXP-ZONE')[0]
-    assert row['evidence']['advice'] == _config_check.MIGRATION_ADVICE and 'sip.webex.com' in row['summary']
+    assert row['evidence']['advice'] == _webex.MIGRATION_ADVICE and 'sip.webex.com' in row['summary']
     # Asking for the webex generation explicitly does not accept the ciscospark zone.
     result, dummy = run_module(webex_config_check, dict(ARGS, generation='webex'),
                                conversation(zones=[zone], rules=rules))
@@ -214,18 +211,3 @@ def test_fail_on_never_and_api_error():
     denied = Call('GET', '/sysinfo', status=401, answer={'Message': 'bad credentials'})
     result, dummy = run_module(webex_config_check, ARGS, [denied])
     assert result['failed'] is True and 'bad credentials' in result['msg']
-
-
-def test_generations_table_matches_the_role():
-    role_vars = yaml.safe_load(ROLE_VARS.read_text())
-    role = role_vars['webex_b2b_zone_generations']
-    for name, values in _config_check.GENERATIONS.items():
-        assert role[name]['tls_verify_subject_name'] == values['tls_verify_subject_name']
-        assert role[name]['domain_to_search_for'] == values['domain_to_search_for']
-        assert _config_check.rule_matches({'pattern_type': 'Regex', 'pattern_string': role[name]['alias_pattern']},
-                                          values['sample_alias'])
-    required = role_vars['webex_b2b_zone_required']
-    assert {k: v for k, v in required.items() if k in _config_check.ZONE_REQUIRED} == _config_check.ZONE_REQUIRED
-    # Where the role sets a recommended setting, it sets the recommended value.
-    for option, value, dummy_source, dummy_why in _config_check.ZONE_RECOMMENDED:
-        assert required.get(option, value) == value, option
