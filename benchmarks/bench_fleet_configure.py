@@ -102,8 +102,9 @@ def converged_runs(runner, emu, inv, playbooks, hosts, args):
             runs[name]["walls"].append(wall)
             runs[name]["gets"] += [per_host[h]["GET"] for h in hosts]
             runs[name]["writes"] += [per_host[h]["write"] for h in hosts]
-            if not args.markdown:
-                print(f"  round {round_no} {name:<11} {wall:6.1f} s", flush=True)
+            # Progress; on stderr with --markdown, so stdout stays pasteable.
+            print(f"  round {round_no} {name:<11} {wall:6.1f} s", flush=True,
+                  file=sys.stderr if args.markdown else sys.stdout)
     return runs
 
 
