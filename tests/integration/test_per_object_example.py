@@ -8,6 +8,7 @@ boxes then equals what the filter ucops.expressway.webex_b2b_objects returns for
 import importlib
 import json
 import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -122,7 +123,7 @@ def test_boxes_hold_what_the_filter_returns(boxes, expected, fields, name):  # p
     assert settings == want["dns_settings"]
     store = get(boxes, name, "certs/root").text.replace("\n", "")
     for path in want["trusted_ca_files"]:
-        body = "".join(line for line in open(path, encoding="ascii").read().splitlines() if "-----" not in line)
+        body = "".join(line for line in Path(path).read_text(encoding="ascii").splitlines() if "-----" not in line)
         assert body in store, path
     pending = get(boxes, name, "common/firewallrules/configuration").json()
     active = get(boxes, name, "common/current/active/firewallrules").json()
