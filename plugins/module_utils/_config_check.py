@@ -30,6 +30,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._webex import (
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
+
 class Snapshot:
     """What was read from one box, in option names; None where a read was not possible."""
 

@@ -8,7 +8,8 @@ The flow: every input is checked (no request); one GET of /sysinfo; the gate (``
 host before any write; then DNS servers, DNS settings, the zone and its search rules (rules removed before
 the zone), trusted CAs and the firewall rules with their activation, each through the same reconcile code
 the per-object modules use. Check mode and diff are theirs. The result lists every change as
-(object, field, before, after), built here from the plans, so a drift report prints it as it is.
+(object, field, before, after), built here from the plans' diffs, so a drift report prints it as it is,
+and the requests the plans send (in check mode, would send).
 """
 
 from __future__ import annotations
@@ -277,6 +278,7 @@ def result_of(system, objects, steps, want_diff):
               'system': {key: system.get(key) for key in ('product', 'system_type', 'version', 'system_name')},
               'managed': sorted({kind for kind, _result in steps}),
               'objects': objects}
+    result['requests'] = [request for _kind, step_result in steps for request in step_result.pop('requests', [])]
     for _kind, step_result in steps:
         result.setdefault('warnings', []).extend(step_result.pop('warnings', []))
     if want_diff:

@@ -31,6 +31,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import
     plan_collection,
     records_after,
     send,
+    shown_requests,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
     canonical_address,
@@ -249,7 +250,9 @@ def run_firewall(client, params, check_mode=False, want_diff=False):
     write_rules(client, plans, check_mode)
     if activate:
         activate_pending(client, check_mode)
-    result = {'changed': staged or activate, 'activated': activate, 'rules': view(after, managed)}
+    activation = [Plan('update', {}, path=_fields.FIREWALL_ACTIVATION_PATH)] if activate else []
+    result = {'changed': staged or activate, 'activated': activate, 'rules': view(after, managed),
+              'requests': shown_requests(RULE, plans) + shown_requests(None, activation)}
     if activate and view(after, managed, False) != view(active, managed, False):
         result['warnings'] = ['The activation also made active staged changes to rules this task does not manage.']
     if want_diff:

@@ -97,24 +97,42 @@ def pick_named(resource, records, name):
     return None
 
 
-def apply_plan(client, resource, plan, check_mode):
-    """The only place a write goes out; nothing is sent in check mode."""
-    if check_mode or plan.action == 'none':
-        return
+# The request each action sends. An upload is a multipart POST of PEM text (the trusted CA list).
+_METHODS = {'create': 'POST', 'update': 'PUT', 'delete': 'DELETE', 'upload': 'POST'}
+
+
+def requests_of(resource, plan):
+    """The requests a plan sends, in order, as (method, path, body, upload); none when nothing changes."""
+    if plan.action == 'none':
+        return []
     path = plan.path or resource.path
     body = resource.write_body(plan.action, plan.body) if resource is not None else plan.body
-    if plan.action == 'create':
-        client.post(path, body)
-    elif plan.action == 'update':
-        client.put(path, body)
-    elif plan.action == 'delete':
-        client.delete(path, body)
-    elif plan.action == 'upload':
-        client.post_file(path, _fields.TRUSTED_CA_FIELD, 'ca.pem', body)
+    return [(_METHODS[plan.action], path, body, plan.action == 'upload')]
+
+
+def shown_requests(resource, plans):
+    """What the plans send (in check mode, would send), for the module result: method, path and body."""
+    shown = []
+    for plan in plans:
+        for method, path, body, upload in requests_of(resource, plan):
+            shown.append({'method': method, 'path': path,
+                          'body': f'{body.count("-----BEGIN CERTIFICATE-----")} PEM certificate(s)' if upload else body})
+    return shown
+
+
+def apply_plan(client, resource, plan, check_mode):
+    """The only place a write goes out: a loop over the plan's requests; nothing is sent in check mode."""
+    if check_mode:
+        return
+    for method, path, body, upload in requests_of(resource, plan):
+        if upload:
+            client.post_file(path, _fields.TRUSTED_CA_FIELD, 'ca.pem', body)
+        else:
+            getattr(client, method.lower())(path, body)  # client.post, client.put, client.delete
 
 
 def result_of(resource, plan, want_diff):
-    result = {'changed': plan.changed, resource.result_key: plan.after}
+    result = {'changed': plan.changed, resource.result_key: plan.after, 'requests': shown_requests(resource, [plan])}
     if want_diff:
         result['diff'] = {'before': plan.before, 'after': plan.after}
     return result
@@ -240,7 +258,8 @@ def run_collection(client, resource, items, identity, state, check_mode=False, w
                  f'the {resource.name.replace("_", " ")} with {identity} {held}')
     before = sorted(records, key=lambda record: record.get(identity))
     after = sorted(records_after(resource, records, plans), key=lambda record: record.get(identity))
-    result = {'changed': any(plan.changed for plan in plans), resource.result_key: after}
+    result = {'changed': any(plan.changed for plan in plans), resource.result_key: after,
+              'requests': shown_requests(resource, plans)}
     if want_diff:
         result['diff'] = {'before': {resource.result_key: before}, 'after': {resource.result_key: after}}
     return result

@@ -15,7 +15,7 @@ import traceback
 
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, OutcomeUnknown, ValidationError
 from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import Plan, apply_plan
+from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import Plan, apply_plan, shown_requests
 
 try:
     from cryptography import x509
@@ -119,7 +119,7 @@ def run_append(client, pem_text, option, check_mode=False, want_diff=False):
     plan, missing = plan_append(current, wanted, _fields.TRUSTED_CA_PATH)
     _upload(client, plan, missing, check_mode)
     result = {'changed': plan.changed, 'added': [cert.describe() for cert in missing],
-              'certificates': [cert.describe() for cert in wanted]}
+              'certificates': [cert.describe() for cert in wanted], 'requests': shown_requests(None, [plan])}
     if want_diff:
         result['diff'] = {'before': plan.before, 'after': plan.after}
     return result

@@ -64,6 +64,28 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+requests:
+  description:
+    - The write requests of the run, in the order they are sent (in check mode, would be sent); empty when nothing
+      differs. The body is the REST body as sent (a trusted CA upload shows how many certificates it holds).
+  returned: success
+  type: list
+  elements: dict
+  version_added: 0.2.0
+  contains:
+    method:
+      description: V(POST), V(PUT) or V(DELETE).
+      type: str
+    path:
+      description: The path under the API prefix.
+      type: str
+    body:
+      description: The request body.
+      type: raw
+  sample:
+    - method: PUT
+      path: /common/zone/dnszone
+      body: {Name: Webex-B2B, SIPTLSVerifySubjectName: callservice.ciscospark.com}
 servers:
   description:
     - Every DNS server on the Expressway after the run, sorted by slot.

@@ -142,7 +142,7 @@ notes:
   - Check mode and diff work as in the per-object modules; O(ignore:diff) holds one entry per changed object kind.
 seealso:
   - module: ucops.expressway.webex_config_check
-  - role: ucops.expressway.webex_b2b
+  - module: ucops.expressway.firewall_rule
 author:
   - ucops.expressway contributors (@ucops)
 '''
@@ -164,6 +164,27 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+requests:
+  description:
+    - The write requests of the run, in the order they are sent (in check mode, would be sent); empty when nothing
+      differs. The body is the REST body as sent (a trusted CA upload shows how many certificates it holds).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    method:
+      description: V(POST), V(PUT) or V(DELETE).
+      type: str
+    path:
+      description: The path under the API prefix.
+      type: str
+    body:
+      description: The request body.
+      type: raw
+  sample:
+    - method: PUT
+      path: /common/zone/dnszone
+      body: {Name: Webex-B2B, SIPTLSVerifySubjectName: callservice.ciscospark.com}
 changes:
   description: One entry per changed field (in check mode, per field that differs).
   returned: success

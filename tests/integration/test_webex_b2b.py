@@ -63,6 +63,13 @@ def test_check_mode_reports_every_missing_object_and_writes_nothing(ansible, emu
     assert "dns_zone Webex-B2B: (missing)" in lines and "search_rule Webex-B2B inbound: (missing)" in lines
     assert "dns_server index 1: (missing)" in lines or "dns_server index 1: address" in " ".join(lines)
     assert not any("no zone has this name" in w for w in result.get("warnings", []))
+    # The plan's requests are what the real run then sends, in order (the CA upload is multipart: path only).
+    mark = emu.mark()
+    applied = ansible.run_module(MODULE, full(emu))
+    sent = [(w["method"], w["path"].removeprefix(API), None if "certs" in w["path"] else w["body"])
+            for w in emu.writes(since=mark)]
+    planned = [(r["method"], r["path"], None if "certs" in r["path"] else r["body"]) for r in result["requests"]]
+    assert planned == sent and applied["requests"] == result["requests"], (planned, sent)
 
 
 def test_gate_stops_a_c_asked_for_the_zone_after_one_read(ansible, emulator_factory):  # noqa: F811

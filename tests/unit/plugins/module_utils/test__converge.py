@@ -63,8 +63,8 @@ def test_changes_of_a_named_object_list_each_field_with_before_and_after():
 def test_changes_of_a_collection_go_by_identity():
     before = {'servers': [{'index': 1, 'address': '192.0.2.1'}, {'index': 3, 'address': '192.0.2.3'}]}
     after = {'servers': [{'index': 1, 'address': '192.0.2.9'}, {'index': 2, 'address': '192.0.2.2'}]}
-    lines = [c['line'] for c in _converge.changes_of('dns_server', {'changed': True,
-                                                                     'diff': {'before': before, 'after': after}})]
+    result = {'changed': True, 'diff': {'before': before, 'after': after}}
+    lines = [c['line'] for c in _converge.changes_of('dns_server', result)]
     assert lines == ["dns_server index 1: address '192.0.2.1' -> '192.0.2.9'", 'dns_server index 2: (missing)',
                      'dns_server index 3: (removed)']
     rules = {'changed': True, 'diff': {
