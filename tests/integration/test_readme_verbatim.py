@@ -80,7 +80,7 @@ def test_readme_using_it_verbatim(collections_path, emulator_factory, tmp_path):
     proc = run(check, tmp_path, collections_path, emu)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert emu.writes(since=mark) == []
-    assert re.search(r"changed=3 .*failed=0", proc.stdout), proc.stdout  # zone, search rules, firewall rules
+    assert re.search(r"changed=1 .*failed=0", proc.stdout), proc.stdout  # one task: zone, search rules, firewall rules
     # Every create, as a diff from nothing: the zone, its search rule, both firewall rules (pending and active).
     assert proc.stdout.count("\n-{}\n+{\n") == 2, proc.stdout
     assert f'+    "name": "{ZONE}",' in proc.stdout and f'+    "name": "{ZONE} outbound",' in proc.stdout
