@@ -29,9 +29,12 @@ else:
     HAS_DNSPYTHON = True
     DNSPYTHON_IMPORT_ERROR = None
 
-# rcode is 'NOERROR' (records may still be empty: no record of that type) or 'NXDOMAIN'.
+# rcode is 'NOERROR' (records may still be empty: no record of that type) or 'NXDOMAIN'. records are
+# plain values: SrvTarget for SRV, the address text for A and AAAA, the name (no trailing dot) for PTR.
 Answer = collections.namedtuple('Answer', 'name rdtype rcode records')
 SrvTarget = collections.namedtuple('SrvTarget', 'priority weight port target')
+PTR_NAMES_SHOWN = 10
+CACHE_ANSWERS = 4096
 
 
 class ResolverUnreachable(Exception):
@@ -61,8 +64,10 @@ class Dns(object):
         # One cache per check run, shared by all destinations and targets: a name asked twice (an SRV
         # target's A record and the same name behind a PTR) costs one round trip. Answers only; a
         # resolver failure is asked again. In-flight queries are shared too, so two threads never
-        # ask the same question at once.
-        self._cache = {}
+        # ask the same question at once. It keeps the CACHE_ANSWERS most recently used answers: far
+        # more than the destinations in flight ask at once, so a check over thousands of names keeps
+        # its memory while a name many destinations share stays cached.
+        self._cache = collections.OrderedDict()
         self._lock = threading.Lock()
         self.queries = 0
         self.system = resolvers is None
@@ -102,21 +107,31 @@ class Dns(object):
         qname = name if isinstance(name, dns.name.Name) else dns.name.from_text(name)
         key = (qname.to_text().lower(), rdtype)
         with self._lock:
-            future = self._cache.get(key)
-            owner = future is None
+            entry = self._cache.get(key)
+            if isinstance(entry, Answer):
+                self._cache.move_to_end(key)
+                return entry
+            owner = entry is None
             if owner:
-                future = self._cache[key] = concurrent.futures.Future()
+                entry = self._cache[key] = concurrent.futures.Future()
                 self.queries += 1
         if not owner:
-            return future.result()
+            return entry.result()
         try:
             answer = self._ask(qname, rdtype)
         except Exception as err:  # pylint: disable=broad-exception-caught  # waiters must never hang
             with self._lock:
                 del self._cache[key]
-            future.set_exception(err)
+            entry.set_exception(err)
             raise
-        future.set_result(answer)
+        with self._lock:
+            # The answer replaces its Future (a lock and a condition each): a run over thousands of
+            # names keeps only the answers.
+            self._cache[key] = answer
+            self._cache.move_to_end(key)
+            while len(self._cache) > CACHE_ANSWERS and isinstance(next(iter(self._cache.values())), Answer):
+                self._cache.popitem(last=False)
+        entry.set_result(answer)
         return answer
 
     def _ask(self, qname, rdtype):
@@ -134,23 +149,22 @@ class Dns(object):
         except dns.exception.DNSException as err:
             raise ResolverUnreachable('%s %s: protocol error from %s: %s' % (
                 qname.to_text(), rdtype, self.describe(), err), 'protocol') from err
-        records = list(answer.rrset) if answer.rrset is not None else []
+        records = [_value(rr) for rr in answer.rrset] if answer.rrset is not None else []
         return Answer(qname.to_text(), rdtype, 'NOERROR', records)
 
     def srv(self, host):
         """(Answer, [SrvTarget] in RFC 2782 order) for _sips._tcp.<host>."""
         answer = self.query('_sips._tcp.%s.' % host.rstrip('.'), 'SRV')
-        targets = [SrvTarget(rr.priority, rr.weight, rr.port, _plain(rr.target)) for rr in answer.records]
-        return answer, order_srv(targets)
+        return answer, order_srv(answer.records)
 
     def ipv4(self, name):
         """(addresses, evidence): the A records of name; evidence says why there are none."""
         answer = self.query(_absolute(name), 'A')
-        addresses = sorted(set(rr.address for rr in answer.records), key=_address_key)
+        addresses = sorted(set(answer.records), key=_address_key)
         evidence = {'name': _plain(name), 'rcode': answer.rcode, 'a': addresses}
         if not addresses and answer.rcode == 'NOERROR':
             aaaa = self.query(_absolute(name), 'AAAA')
-            evidence['aaaa'] = sorted(set(rr.address for rr in aaaa.records))
+            evidence['aaaa'] = sorted(set(aaaa.records))
         return addresses, evidence
 
     def ptr(self, address, fqdn=None):
@@ -160,17 +174,36 @@ class Dns(object):
         literal destination) any name that resolves back to the address will do.
         """
         answer = self.query(dns.reversename.from_address(address), 'PTR')
-        names = sorted(set(_plain(rr.target) for rr in answer.records))
-        evidence = {'address': address, 'ptr': names, 'expected': fqdn, 'forward': {}}
+        names = sorted(set(answer.records))
+        wanted = [name for name in names if fqdn is None or name == _plain(fqdn)]
+        evidence = {'address': address, 'ptr': _shown(names, wanted), 'ptr_count': len(names), 'expected': fqdn,
+                    'forward': {}}
         if not names:
             return 'missing', evidence
-        wanted = [name for name in names if fqdn is None or name == _plain(fqdn)]
         if not wanted:
             return 'mismatch', evidence
         for name in wanted:
             evidence['forward'][name] = self.ipv4(name)[0]
         confirmed = any(address in addresses for addresses in evidence['forward'].values())
         return ('ok' if confirmed else 'unconfirmed'), evidence
+
+
+def _shown(names, wanted):
+    """The PTR names evidence lists: all when few, else the wanted ones first, PTR_NAMES_SHOWN in all.
+
+    An address shared by many names (a hosting address) answers with hundreds; repeating them in
+    every row that looks at it made the evidence grow with the square of the destinations.
+    """
+    if len(names) <= PTR_NAMES_SHOWN:
+        return names
+    return (wanted + [name for name in names if name not in wanted])[:PTR_NAMES_SHOWN]
+
+
+def ptr_names(evidence):
+    """The PTR names of ptr() evidence as a summary shows them, with how many more were left out."""
+    text = ', '.join(evidence['ptr'])
+    more = evidence.get('ptr_count', len(evidence['ptr'])) - len(evidence['ptr'])
+    return text + (' and %d more' % more if more > 0 else '')
 
 
 def order_srv(targets):
@@ -180,6 +213,17 @@ def order_srv(targets):
     is the most likely first pick, so that is the order a report shows. Name breaks the last ties.
     """
     return sorted(targets, key=lambda srv: (srv.priority, -srv.weight, srv.target, srv.port))
+
+
+def _value(rr):
+    """A record as the checks read it, without dnspython's objects (the run's cache keeps every answer)."""
+    if rr.rdtype == dns.rdatatype.SRV:
+        return SrvTarget(rr.priority, rr.weight, rr.port, _plain(rr.target))
+    if rr.rdtype == dns.rdatatype.PTR:
+        return _plain(rr.target)
+    if rr.rdtype in (dns.rdatatype.A, dns.rdatatype.AAAA):
+        return rr.address
+    return rr.to_text()
 
 
 def _plain(name):

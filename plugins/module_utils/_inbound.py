@@ -14,7 +14,7 @@ is judged too (_webex_trust), so a Webex CA change shows before the SBC starts r
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _checks, _sip, _tls, _webex_trust
+from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _checks, _dns, _sip, _tls, _webex_trust
 from ansible_collections.ucops.expressway.plugins.module_utils._checks import CheckSetupError
 from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
@@ -129,7 +129,7 @@ def _ptr_rows(ctx, subject, fqdn):
     for address in addresses:
         outcome, evidence = ctx.dns.ptr(address, fqdn)
         status = 'pass' if outcome == 'ok' else 'fail'
-        summary = '%s PTR %s (%s)' % (address, ', '.join(evidence['ptr']) or 'none', outcome)
+        summary = '%s PTR %s (%s)' % (address, _dns.ptr_names(evidence) or 'none', outcome)
         rows.append(make_row(subject, 'IN-PTR', status, summary, evidence, target=fqdn, address=address))
     return rows
 

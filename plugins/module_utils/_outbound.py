@@ -4,25 +4,31 @@
 
 """Runner of webex_outbound_check: from a SIPS URI to one row per rule, target and address.
 
-Two phases, each on the bounded pool: resolve every destination (DNS only), then probe every
-(target, address, port) found (TLS, certificates, PTR). A rule that cannot be evaluated because an
+Two steps per destination on one bounded pool: resolve it (DNS only), then probe every
+(target, address, port) found (TLS, certificates, PTR); a destination's probes are queued as soon as
+it is resolved, and only a window of destinations is in flight at once. A rule that cannot be evaluated because an
 earlier step failed is reported as skip with that reason, so every destination has every rule.
 """
 
 from __future__ import annotations
 
 import collections
+import concurrent.futures
+import threading
 import time
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _sip, _tls
 from ansible_collections.ucops.expressway.plugins.module_utils._certs import CertificateError
-from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable
+from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable, ptr_names
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 
 CERT_RULES = ('OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN', 'OUT-CERT-TRUST')
 ADDRESS_RULES = ('OUT-TLS',) + CERT_RULES + ('OUT-SIP', 'OUT-PTR')
 MIN_VERSION = 'X8.5.3'
+# Destinations in flight per worker: enough that one slow destination does not idle the pool while it
+# holds up the order rows are handed on in, few enough that memory does not grow with the list.
+WINDOW_PER_WORKER = 8
 
 Plan = collections.namedtuple('Plan', 'subject rows probes')
 Probe = collections.namedtuple('Probe', 'subject uri target address port is_ipv4')
@@ -141,7 +147,7 @@ def _ptr_row(ctx, probe, where):
         return make_row(probe.subject, 'OUT-PTR', 'skip', 'resolver did not answer (%s): %s' % (err.kind, err),
                         {'error': err.kind}, **where)
     evidence['timings'] = {'dns': round((time.monotonic() - started) * 1000.0, 1)}
-    names = ', '.join(evidence['ptr'])
+    names = ptr_names(evidence)
     summaries = {
         'ok': ('pass', '%s PTR %s, which resolves back to it' % (probe.address, names)),
         'missing': ('fail', 'no PTR record for %s' % probe.address),
@@ -168,14 +174,13 @@ def sip_row(ctx, subject, sip, where):
 
 
 def _cert_rows(ctx, probe, result, where):
-    try:
-        certs = _checks.parse_chain(result.chain)
-    except CertificateError as err:
-        return [make_row(probe.subject, rule_id, 'fail', str(err), **where) for rule_id in CERT_RULES]
-    if not certs:
+    if not result.chain:
         return [make_row(probe.subject, rule_id, 'fail', 'the server presented no certificate', **where)
                 for rule_id in CERT_RULES]
-    judged = _checks.judge_certs(ctx, certs, probe.target, probe.is_ipv4)
+    try:
+        judged = ctx.chains.judge(ctx, result.chain, probe.target, probe.is_ipv4)
+    except CertificateError as err:
+        return [make_row(probe.subject, rule_id, 'fail', str(err), **where) for rule_id in CERT_RULES]
     return [make_row(probe.subject, 'OUT-' + rule, *verdict, **where) for rule, verdict in judged.items()]
 
 
@@ -221,22 +226,51 @@ def _version_row(ctx, subject, versions, sips):
         version, source, 'at least' if ok else 'below', MIN_VERSION), evidence)
 
 
-def run(ctx, destinations, versions=None):
-    """Every row for every destination, grouped by destination in the order given."""
+class _InFlight(object):
+    """One destination on its way: the plan on the pool, then its probes, queued the moment the plan is ready."""
+
+    def __init__(self, ctx, pool, text):
+        self.ready = threading.Event()
+        self.plan, self.checks, self.error = None, [], None
+        pool.submit(self._plan, ctx, pool, text)
+
+    def _plan(self, ctx, pool, text):
+        try:
+            self.plan = plan_destination(ctx, text)
+            self.checks = [pool.submit(check_address, ctx, probe) for probe in self.plan.probes]
+        except BaseException as err:  # pylint: disable=broad-exception-caught  # re-raised where it is awaited
+            self.error = err
+        finally:
+            self.ready.set()
+
+    def rows(self, ctx, versions):
+        self.ready.wait()
+        if self.error is not None:
+            raise self.error
+        results = [future.result() for future in self.checks]
+        own = self.plan.rows + [row for address_rows, dummy in results for row in address_rows]
+        return _by_target(own) + [_version_row(ctx, self.plan.subject, versions, [sip for dummy, sip in results])]
+
+
+def run(ctx, destinations, versions=None, emit=None):
+    """Every row for every destination, grouped by destination in the order given.
+
+    With ``emit``, each destination's rows go to emit(rows) as soon as that destination and all
+    before it are done, and are not kept: memory stays bounded by the destinations in flight
+    (WINDOW_PER_WORKER per worker), not by the length of the list. Without, the rows are returned.
+    """
     destinations = list(collections.OrderedDict.fromkeys(destinations))
-    plans = ctx.map(lambda text: plan_destination(ctx, text), destinations)
-    probes = [probe for plan in plans for probe in plan.probes]
-    checked = ctx.map(lambda probe: check_address(ctx, probe), probes)
-    by_subject = collections.defaultdict(list)
-    for probe, (rows, sip) in zip(probes, checked):
-        by_subject[probe.subject].append((rows, sip))
-    rows = []
-    for plan in plans:
-        results = by_subject.pop(plan.subject, [])
-        own = plan.rows + [row for address_rows, dummy in results for row in address_rows]
-        rows += _by_target(own)
-        rows.append(_version_row(ctx, plan.subject, versions or {}, [sip for dummy, sip in results]))
-    return rows
+    kept = []
+    emit = emit or kept.extend
+    window = collections.deque()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=ctx.concurrency, thread_name_prefix='outbound') as pool:
+        for text in destinations:
+            window.append(_InFlight(ctx, pool, text))
+            if len(window) >= WINDOW_PER_WORKER * ctx.concurrency:
+                emit(window.popleft().rows(ctx, versions or {}))
+        while window:
+            emit(window.popleft().rows(ctx, versions or {}))
+    return kept
 
 
 def _by_target(rows):

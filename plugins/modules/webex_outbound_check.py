@@ -43,6 +43,19 @@ options:
         when O(sip_options_probe) is on; otherwise OUT-VERSION is V(skip).
     type: dict
     default: {}
+  results_path:
+    description:
+      - Write every result row to this file, one JSON object per line in the order of RV(results), as
+        the rows are made, and return in RV(results) only the rows with status V(fail) or V(warn).
+        RV(rules), RV(summary) and RV(certificates) stay complete, so the verdict and
+        M(ucops.expressway.webex_report) are the same.
+      - For long destination lists; the module then keeps in memory only the roll-up and the rows a person acts
+        on, not every row with its evidence. See C(docs/performance.md).
+      - The file is written on the host that runs the check, in the same directory under a temporary name,
+        and moved to this path when the run ends; a run that fails before the end leaves an existing file
+        as it was. It is written in check mode too, because it is the check's output.
+    type: path
+    version_added: 0.2.0
 notes:
   - A server that only accepts TLS 1.3 fails OUT-TLS, because the rule asks that TLS 1.2 can be negotiated.
     The TLS 1.2 handshake runs at the same time as the main one. When it gets no answer within O(timeout)
@@ -53,6 +66,10 @@ notes:
     asked twice costs one query.
   - For a very long destination list, split it across tasks (a loop over batches) or across inventory
     hosts, so Ansible's own output shows progress; see C(docs/performance.md).
+  - Each distinct certificate chain is judged once per run. The rows of OUT-CERT-VALID and OUT-CERT-NAME
+    name the leaf by its SHA-256 (with its subject, serial and expiry on OUT-CERT-VALID); the whole
+    description of every certificate sent is in RV(certificates), once, however many targets present it.
+  - PTR evidence lists at most 10 names of an answer and counts them all in C(ptr_count).
   - A server that completes TLS but does not answer the SIP OPTIONS request warns OUT-SIP;
     with O(sip_options_probe=false) OUT-SIP is V(skip).
 '''
@@ -81,7 +98,9 @@ EXAMPLES = r'''
 
 RETURN = r'''
 results:
-  description: One row per destination, rule, target and address.
+  description:
+    - One row per destination, rule, target and address.
+    - With O(results_path), only the rows with status V(fail) or V(warn); every row is in the file.
   returned: always
   type: list
   elements: dict
@@ -122,6 +141,8 @@ results:
     evidence:
       description:
         - What was seen (records, certificate fields, TLS version and cipher).
+        - OUT-CERT-VALID names the leaf certificate under C(certificate) by C(sha256), C(subject), C(serial)
+          and C(not_after); OUT-CERT-NAME gives its SHA-256 under C(certificate); the rest is in RV(certificates).
         - Where the time went, in milliseconds, under C(timings) (V(dns) on OUT-HOST and OUT-PTR,
           V(connect), V(tls) and V(sip) on OUT-TLS); the report lists the slowest destinations from these.
       type: dict
@@ -141,6 +162,25 @@ summary:
   returned: always
   type: dict
   sample: {pass: 12, fail: 1, warn: 2, skip: 0}
+certificates:
+  description:
+    - Every certificate the servers sent, described once per run however many targets present it, keyed by
+      the SHA-256 of its DER encoding (lower-case hex).
+    - Each holds C(subject), C(issuer), C(common_name), C(san_dns), C(san_ip), C(eku), C(not_before),
+      C(not_after), C(serial) and C(sha256).
+  returned: always
+  type: dict
+  version_added: 0.2.0
+results_path:
+  description: The file every row was written to, when O(results_path) is set.
+  returned: when O(results_path) is set
+  type: str
+  version_added: 0.2.0
+results_written:
+  description: The number of rows written to O(results_path).
+  returned: when O(results_path) is set
+  type: int
+  version_added: 0.2.0
 msg:
   description: The verdict under O(fail_on), naming failing destinations and rules.
   returned: always
@@ -149,8 +189,7 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound
-from ansible_collections.ucops.expressway.plugins.module_utils._results import exit_with_results
+from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound, _outbound_results
 
 
 def main():
@@ -158,15 +197,30 @@ def main():
     argument_spec.update(
         destinations=dict(type='list', elements='str', required=True, aliases=['destination']),
         sbc_versions=dict(type='dict', default={}),
+        results_path=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     _checks.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
+    _checks.limit_malloc_arenas()
+    results, complete = None, False
     try:
         ctx = _checks.CheckContext(module.params)
-        rows = _outbound.run(ctx, module.params['destinations'], module.params['sbc_versions'])
+        results = _outbound_results.Results(module.params['results_path'])
+        _outbound.run(ctx, module.params['destinations'], module.params['sbc_versions'], results.add)
+        complete = True
     except _checks.CheckSetupError as err:
         module.fail_json(msg=str(err))
-    exit_with_results(module, rows)
+    finally:
+        if results is not None:
+            results.close(complete)
+    result = results.result(module.params['fail_on'], dict(ctx.chains.described))
+    # The run's caches (DNS answers, parsed certificates, the trust bundle) are not part of the answer:
+    # free them before Ansible copies and serialises it, the peak of a long run.
+    del ctx
+    _checks.trim_malloc()
+    if result.pop('failed'):
+        module.fail_json(**result)
+    module.exit_json(**result)
 
 
 if __name__ == '__main__':
