@@ -15,14 +15,17 @@ For each RTT it prints: wall time of the module with its default pool; round tri
 destination (measured: the extra time a sample of destinations takes one after another,
 ``concurrency: 1``, over the same sample at RTT 0, divided by sample size x RTT); the ideal
 bound, max(wall at RTT 0 through the proxy, sequential time / pool size); peak RSS; and the proxy's exact counts of
-DNS queries and TCP connections per destination.
+DNS queries and TCP connections per destination. With --results-file the runs with the default pool
+(the direct one too) write their rows to a file (results_path), as a long destination list should,
+and the verdicts are read back from it.
 
-    .venv/bin/python benchmarks/bench_outbound_latency.py [--destinations 200 2000] [--rtt 0 40 150]
+    .venv/bin/python benchmarks/bench_outbound_latency.py [--destinations 200 2000] [--rtt 0 40 150] [--results-file]
 """
 from __future__ import annotations
 
 import argparse
 import collections
+import json
 import os
 import random
 import sys
@@ -119,6 +122,15 @@ class Bench:
 
     def run(self, uris, resolver_port, **extra):
         args = dict(self.base, destinations=uris, resolver_port=resolver_port, **extra)
+        if self.opts.results_file and extra.get("concurrency") is None:
+            path = self.tmp / f"rows-{os.urandom(3).hex()}.jsonl"
+            args["results_path"] = str(path)
+            wall, rss, result = run_module(self.build_root, args, self.tmp)
+            # The verdicts are compared over every row, so they are read back from the file.
+            with path.open(encoding="utf-8") as handle:
+                result["results"] = [json.loads(line) for line in handle]
+            path.unlink()
+            return wall, rss, result
         return run_module(self.build_root, args, self.tmp)
 
     def through_proxy(self, rtt_ms, uris, **extra):
@@ -135,6 +147,9 @@ def main():
     parser.add_argument("--sample", type=int, default=10, help="destinations run one after another per RTT")
     parser.add_argument("--addresses", type=int, default=16, help="loopback addresses Kamailio listens on")
     parser.add_argument("--timeout", type=float, default=5.0)
+    parser.add_argument("--results-file", action="store_true",
+                        help="runs with the default pool write their rows to a file (results_path): "
+                             "the peak RSS of a long list; the sequential samples return them as usual")
     opts = parser.parse_args()
     most = max(opts.destinations)
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
@@ -151,7 +166,8 @@ def main():
             base = {"resolvers": ["127.0.0.1"], "ca_bundle": str(pki.ca_bundle), "timeout": opts.timeout,
                     "fail_on": "never"}
             bench = Bench(opts, tmp, build_root, named, nets, base)
-            print(f"{opts.addresses} Kamailio TLS addresses, pool {POOL}, timeout {opts.timeout}s; "
+            print(f"{opts.addresses} Kamailio TLS addresses, pool {POOL}, timeout {opts.timeout}s, "
+                  f"rows {'to a file' if opts.results_file else 'returned'}; "
                   f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
             for count in opts.destinations:
                 run_count(bench, uris, count, opts, kamailio)

@@ -28,7 +28,7 @@ ADDRESS_RULES = ('OUT-TLS',) + CERT_RULES + ('OUT-SIP', 'OUT-PTR')
 MIN_VERSION = 'X8.5.3'
 # Destinations in flight per worker: enough that one slow destination does not idle the pool while it
 # holds up the order rows are handed on in, few enough that memory does not grow with the list.
-WINDOW_PER_WORKER = 8
+WINDOW_PER_WORKER = 4
 
 Plan = collections.namedtuple('Plan', 'subject rows probes')
 Probe = collections.namedtuple('Probe', 'subject uri target address port is_ipv4')
