@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _pem
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError
 
 # A value short and plain enough to be an enumeration token (On, TCPAndUDP, Expressway-E), not user data.
@@ -142,7 +142,7 @@ def compare(probe, payload):
 
 def pem_fit(text):
     body = text if isinstance(text, str) else ''
-    count = body.count('-----BEGIN CERTIFICATE-----')
+    count = _pem.count_certificates(body)
     shape = 'empty body' if not body.strip() else ('PEM' if count else 'text that is not PEM')
     return {'shape': shape, 'objects': count, 'unknown_keys': [], 'missing_keys': [], 'bad_values': []}
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_firewall, _fields
-from ansible_collections.ucops.expressway.plugins.module_utils import _exp_cert
+from ansible_collections.ucops.expressway.plugins.module_utils import _exp_cert, _pem
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import list_records
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
@@ -285,14 +285,8 @@ def judge_trust(subject, roots_pem):
 
 def parse_pem(text):
     """Certificates of the /certs/root answer; other PEM blocks (there should be none) are ignored."""
-    blocks = re.findall(r'-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----', text or '', re.S)
-    certs = []
-    for block in blocks:
-        try:
-            certs.append(_certs.x509.load_pem_x509_certificate(block.encode('ascii')))
-        except ValueError:
-            continue  # an unreadable entry cannot be the Webex root; the evidence lists what was read
-    return certs
+    # An unreadable entry cannot be the Webex root; the evidence lists what was read.
+    return _pem.load_certificates(text)
 
 
 def run(client, params):

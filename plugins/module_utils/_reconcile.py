@@ -14,7 +14,7 @@ write counts as done, is resent once, or fails (docs/design.md, "Deletes and amb
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _pem
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     ApiError,
     ExpresswayError,
@@ -116,7 +116,7 @@ def shown_requests(resource, plans):
     for plan in plans:
         for method, path, body, upload in requests_of(resource, plan):
             shown.append({'method': method, 'path': path,
-                          'body': f'{body.count("-----BEGIN CERTIFICATE-----")} PEM certificate(s)' if upload else body})
+                          'body': f'{_pem.count_certificates(body)} PEM certificate(s)' if upload else body})
     return shown
 
 

@@ -21,6 +21,7 @@ import ssl
 import threading
 import time
 
+from ansible_collections.ucops.expressway.plugins.module_utils import _pem
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
 
 
@@ -106,7 +107,7 @@ def _check_ca_file(ca_path):
     except OSError as err:
         raise ValidationError('ca_path', ca_path, 'a readable PEM file of CA certificates',
                               f'cannot be read ({err.strerror})') from err
-    if b'-----BEGIN CERTIFICATE-----' not in head:
+    if not _pem.holds_certificate(head):
         raise ValidationError('ca_path', ca_path, 'a readable PEM file of CA certificates',
                               'the file holds no PEM certificate')
 

@@ -10,15 +10,13 @@ and headers, which differ between the file a user has and what the Expressway st
 
 from __future__ import annotations
 
-import re
 import traceback
 
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ApiError, OutcomeUnknown, ValidationError
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
+from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _pem
 from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import Plan, apply_plan, shown_requests
 
 try:
-    from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
 except ImportError:
     HAS_CRYPTOGRAPHY = False
@@ -26,8 +24,6 @@ except ImportError:
 else:
     HAS_CRYPTOGRAPHY = True
     CRYPTOGRAPHY_IMPORT_ERROR = None
-
-_BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----\s.*?-----END \1-----', re.S)
 
 
 class TrustedCert:
@@ -48,20 +44,16 @@ def parse_bundle(text, option=None):
     With option (user input) anything that is not a certificate fails, naming the option; without it
     (the box's store) a block that does not parse is skipped, so one odd entry cannot stop the run.
     """
-    certs, seen = [], set()
-    blocks = list(_BLOCK.finditer(text or ''))
-    if option and not blocks:
+    if option and not _pem.blocks(text):
         raise ValidationError(option, _excerpt(text), 'PEM text holding one or more certificates')
-    for block in blocks:
-        try:
-            if block.group(1) != 'CERTIFICATE':
-                raise ValueError(f'a {block.group(1)} block is not a certificate')
-            cert = TrustedCert(x509.load_pem_x509_certificate(block.group(0).encode('ascii')))
-        except ValueError as err:
-            if option:
-                raise ValidationError(option, _excerpt(block.group(0)), 'PEM certificates only',
-                                      reason=str(err)) from err
-            continue
+
+    def refuse(label, block, err):
+        del label
+        if option:
+            raise ValidationError(option, _excerpt(block), 'PEM certificates only', reason=str(err)) from err
+
+    certs, seen = [], set()
+    for cert in (TrustedCert(loaded) for loaded in _pem.load_certificates(text, refuse)):
         if cert.sha256 not in seen:
             seen.add(cert.sha256)
             certs.append(cert)
@@ -92,7 +84,7 @@ def read_store(client):
     proxy's empty 200), and reading it as "no CAs" would upload duplicates or fail a check for nothing.
     """
     text = client.get_text(_fields.TRUSTED_CA_PATH)
-    if _BLOCK.search(text or ''):
+    if _pem.blocks(text):
         return text
     what = 'an empty body' if not (text or '').strip() else f'text that is not PEM: {_excerpt(" ".join(text.split()))!r}'
     raise ApiError('GET', client.url(_fields.TRUSTED_CA_PATH), 200, None,
