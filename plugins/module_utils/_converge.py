@@ -58,7 +58,7 @@ def _checked(option, item, spec, required=()):
     return {key: value for key, value in result.validated_parameters.items() if value is not None}
 
 
-def check_inputs(params):
+def check_inputs(params: dict) -> dict:
     """Everything the inputs can get wrong, before the first request; returns the normalised inputs."""
     inputs = {key: params.get(key) for key in _webex.INPUTS}
     inputs['zone_overrides'] = _checked('zone_overrides', params.get('zone_overrides') or {}, _ZONE_SPEC)
@@ -130,7 +130,7 @@ def _truststore():
     return truststore
 
 
-def read_trusted_cas(paths):
+def read_trusted_cas(paths: list[str] | None) -> str:
     """The PEM text of every file, read and parsed before any request."""
     if not paths:
         return ''
@@ -166,7 +166,7 @@ def zone_references(known, check_mode):
     return check
 
 
-def converge(client, params, inputs, check_mode=False, want_diff=False):
+def converge(client, params: dict, inputs: dict, check_mode: bool = False, want_diff: bool = False) -> dict:
     """Read the system, gate, then converge each managed object; returns the module result."""
     pem_text = read_trusted_cas(inputs['trusted_ca_files'])
     system = read_system(client)
@@ -233,7 +233,7 @@ def listing_lookup():
 _IDENTITIES = {'servers': 'index', 'rules': 'priority', 'active_rules': 'priority'}
 
 
-def changes_of(kind, result):
+def changes_of(kind: str, result: dict) -> list[dict]:
     """(object, field, before, after) for every difference the step's diff shows."""
     if not result.get('changed'):
         return []
@@ -263,7 +263,7 @@ def _object_changes(label, before, after, ignore=()):
             for field in fields if field not in ignore and before.get(field) != after.get(field)]
 
 
-def change(label, field, before, after):
+def change(label: str, field: str, before, after) -> dict:
     """One change, with the line a drift report prints."""
     if field in ('(missing)', '(removed)'):
         text = f'{label}: {field}'

@@ -16,23 +16,23 @@ CERTIFICATE_MARKER = '-----BEGIN CERTIFICATE-----'
 _BLOCK = re.compile(r'-----BEGIN ([A-Z0-9 ]+)-----\s.*?-----END \1-----', re.S)
 
 
-def blocks(text):
+def blocks(text: str | None) -> list[tuple[str, str]]:
     """(label, block text) of every PEM block, in order: ('CERTIFICATE', '-----BEGIN CERTIFICATE-----...')."""
     return [(match.group(1), match.group(0)) for match in _BLOCK.finditer(text or '')]
 
 
-def count_certificates(text):
+def count_certificates(text: str | None) -> int:
     """How many certificate blocks a text holds (nothing is parsed: a cheap shape test)."""
     return sum(1 for label, _block in blocks(text) if label == 'CERTIFICATE')
 
 
-def holds_certificate(data):
+def holds_certificate(data: str | bytes) -> bool:
     """Whether bytes or text hold the start of a PEM certificate."""
     marker = CERTIFICATE_MARKER.encode('ascii') if isinstance(data, bytes) else CERTIFICATE_MARKER
     return marker in data
 
 
-def load_certificates(text, on_error=None):
+def load_certificates(text: str | None, on_error=None) -> list:
     """The cryptography certificates of a PEM text, in order. Blocks that are not certificates, or do not
     parse, go to on_error(label, block, error) when given (which may raise), else are skipped."""
     from cryptography import x509  # only callers that load certificates need cryptography

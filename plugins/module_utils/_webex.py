@@ -102,14 +102,14 @@ INPUTS = {
 }
 
 
-def minimum_version(generation):
+def minimum_version(generation: str) -> tuple[str, str]:
     """(version, why) a generation needs ('any' judges by the B2B floor)."""
     if generation == 'webex':
         return MIN_WEBEX_ZONE, 'the minimum for the webex domain generation and the built-in Webex zone'
     return MIN_B2B, 'the minimum for Webex B2B calling'
 
 
-def generation_of(zone):
+def generation_of(zone: dict) -> str | None:
     """The generation whose values the zone carries (domain first, then TLS name), or None."""
     for key in ('domain_to_search_for', 'tls_verify_subject_name'):
         for name, values in GENERATIONS.items():
@@ -118,14 +118,14 @@ def generation_of(zone):
     return None
 
 
-def expected_zone(generation):
+def expected_zone(generation: str) -> dict:
     """What EXP-ZONE requires of the zone for a generation."""
     values = GENERATIONS[generation]
     return dict(ZONE_REQUIRED, tls_verify_subject_name=values['tls_verify_subject_name'],
                 domain_to_search_for=values['domain_to_search_for'])
 
 
-def zone_options(generation, overrides=None):
+def zone_options(generation: str, overrides: dict | None = None) -> dict:
     """The zone provisioning writes: EXP-ZONE, the provisioned recommendations, then the user's overrides."""
     recommended = {opt: value for opt, value, _source, _why in ZONE_RECOMMENDED if opt in ZONE_PROVISIONED}
     zone = dict(expected_zone(generation), **recommended)
@@ -133,13 +133,14 @@ def zone_options(generation, overrides=None):
     return zone
 
 
-def default_flows(product):
+def default_flows(product: str | None) -> list[dict]:
     """The flows the firewall must admit from Webex: signalling on every box, media on an Expressway-E."""
     flows = [SIGNALLING] if product == 'C' else [SIGNALLING, MEDIA]
     return [{key: flow[key] for key in ('transport', 'start_port', 'end_port')} for flow in flows]
 
 
-def search_rules(zone_name, generation, org_sip_domains=(), priority=100, inbound_target_zone='', extra=()):
+def search_rules(zone_name: str, generation: str, org_sip_domains=(), priority: int = 100, inbound_target_zone: str = '',
+                 extra=()) -> list[dict]:
     """EXP-RULES: the outbound rule, one per organisation domain, the inbound rule, then extra rules.
 
     Names stay within the box's 50 characters and descriptions within 64 (the caller validates the names).
@@ -162,7 +163,8 @@ def search_rules(zone_name, generation, org_sip_domains=(), priority=100, inboun
     return rules + [dict(rule) for rule in extra]
 
 
-def firewall_rules(product, priority=30000, sources=(), published=False, extra=(), webex=True):
+def firewall_rules(product: str | None, priority: int = 30000, sources=(), published: bool = False, extra=(),
+                   webex: bool = True) -> list[dict]:
     """EXP-FW: PORT-SIG-OUT from each Webex source, PORT-MEDIA on an Expressway-E, then extra rules.
 
     Sources: the ones given (signalling only), else the published Webex ranges when published is true,
@@ -192,7 +194,7 @@ def _version(system):
         return None
 
 
-def gate(inputs, system):
+def gate(inputs: dict, system: dict) -> str | None:
     """Why this host must not be written to, or None. Decided from one read of the system information."""
     version = system.get('version')
     if _version(system) is None:
@@ -216,7 +218,7 @@ def gate(inputs, system):
     return None
 
 
-def host_objects(inputs, system):
+def host_objects(inputs: dict, system: dict) -> dict:
     """The desired objects of one host, in per-object module options; a key is None where not managed.
 
     Per peer: DNS servers and DNS settings. Cluster primary only: the zone and its rules (by default on an
