@@ -67,23 +67,37 @@ def build_zones(net, destinations, addresses):
     return [zone, reverse], uris
 
 
+# Runs the module as "python -m" would and, at exit, prints the process's own peak RSS (VmHWM, kB) to stderr.
+# ru_maxrss from wait4 is no measure of it: a child started by fork or vfork inherits the parent's peak
+# RSS at exec, so the figure was the benchmark's own size (it holds every earlier result) whenever that
+# was larger than the module.
+LAUNCHER = """
+import atexit, runpy, sys
+def peak():
+    with open('/proc/self/status') as status:
+        sys.stderr.write(''.join('\\n' + line for line in status if line.startswith('VmHWM:')))
+atexit.register(peak)
+module, sys.argv = sys.argv[1], sys.argv[1:]
+runpy.run_module(module, run_name='__main__', alter_sys=True)
+"""
+
+
 def run_module(build, args, work):
-    """One module process; returns (wall seconds, peak RSS in MiB, result dict)."""
+    """One module process; returns (wall seconds, its own peak RSS in MiB, result dict)."""
     args_file = work / f"args-{time.monotonic_ns()}.json"
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     env = dict(os.environ, PYTHONPATH=str(build))
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", MODULE, str(args_file)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
-    out, err = proc.stdout.read(), proc.stderr.read()
-    status, usage = os.wait4(proc.pid, 0)[1:]
+    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, MODULE, str(args_file)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
     wall = time.monotonic() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
     try:
         result = json.loads(out)
     except ValueError:
         raise SystemExit(f"module output is not JSON (rc {proc.returncode}):\n{out[-2000:]}\n{err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024.0, result
+    peak = [line.split()[1] for line in err.decode(errors="replace").splitlines() if line.startswith("VmHWM:")]
+    return wall, int(peak[-1]) / 1024.0, result
 
 
 def report(label, wall, rss, result, targets):
