@@ -15,6 +15,9 @@ description:
   - The values come from the collection's Webex profile, the same one M(ucops.expressway.webex_config_check)
     judges a box by, so a playbook built from the per-object modules writes what the check expects.
   - Pure, no request is made. A key is V(null) where the inputs leave that object unmanaged on this host.
+  - V(gate) is why the host must not be written to (a version below the profile's floor, Expressway-E
+    objects asked for on an Expressway-C), or V(null); M(ucops.expressway.webex_b2b) stops the host with the
+    same words.
 options:
   _input:
     description:
@@ -48,7 +51,8 @@ EXAMPLES = r'''
 RETURN = r'''
 _value:
   description:
-    - V(zone), V(search_rules), V(firewall_rules), V(dns_servers), V(dns_settings) and V(trusted_ca_files).
+    - V(zone), V(search_rules), V(firewall_rules), V(dns_servers), V(dns_settings), V(trusted_ca_files)
+      and V(gate).
   type: dict
 '''
 
@@ -64,7 +68,9 @@ def webex_b2b_objects(inputs, system=None):
     if unknown:
         raise AnsibleFilterError(f'webex_b2b_objects: unknown input(s) {", ".join(unknown)}; '
                                  f'allowed: {", ".join(sorted(_webex.INPUTS))}')
-    return _webex.host_objects(inputs, system or {'product': 'E', 'version': 'X14.3'})
+    system = system or {'product': 'E', 'version': 'X14.3'}
+    given = {key: value for key, value in inputs.items() if value is not None}
+    return dict(_webex.host_objects(inputs, system), gate=_webex.gate(dict(_webex.INPUTS, **given), system))
 
 
 class FilterModule:
