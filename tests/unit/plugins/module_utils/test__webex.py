@@ -91,14 +91,3 @@ def test_overrides_win_over_the_profile_and_extra_rules_follow():
     assert [(r['name'], r['priority']) for r in rules] == [('Webex outbound', 200), ('Mine', 5)]
     assert rules[0]['pattern_string'] == _webex.GENERATIONS['webex']['alias_pattern']
 
-
-def test_the_filter_returns_the_profile_objects_and_the_gate():
-    from ansible.errors import AnsibleFilterError
-    from ansible_collections.ucops.expressway.plugins.filter.webex_b2b_objects import webex_b2b_objects
-
-    objects = webex_b2b_objects(dict(INPUTS, generation=None), E)
-    assert objects['gate'] is None and objects['zone'] == _webex.host_objects(INPUTS, E)['zone']
-    old = webex_b2b_objects({'generation': 'webex'}, dict(E, version='X8.10'))
-    assert 'older than X8.11.4' in old['gate']
-    with pytest.raises(AnsibleFilterError, match='unknown input'):
-        webex_b2b_objects({'zone': 'x'}, E)
