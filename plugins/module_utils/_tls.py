@@ -252,6 +252,18 @@ def side_task(func, *args):
         return _SIDE['pool'].submit(func, *args)
 
 
+def stop_side_work():
+    """End the threads of the side work (the next side_task starts new ones).
+
+    A module calls it when its checks are done: an ended thread hands its stack pages back, so
+    they do not count again while the answer is copied and serialised.
+    """
+    with _SIDE_LOCK:
+        pool = _SIDE.pop('pool', None)
+    if pool is not None:
+        pool.shutdown(wait=True)
+
+
 class _Tls12Probe(object):
     """The TLS 1.2-only handshake as side work, started with the main one to save its round trips.
 

@@ -189,7 +189,7 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound, _outbound_results
+from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound, _outbound_results, _tls
 
 
 def main():
@@ -214,9 +214,10 @@ def main():
         if results is not None:
             results.close(complete)
     result = results.result(module.params['fail_on'], dict(ctx.chains.described))
-    # The run's caches (DNS answers, parsed certificates, the trust bundle) are not part of the answer:
-    # free them before Ansible copies and serialises it, the peak of a long run.
+    # The run's caches (DNS answers, parsed certificates, the trust bundle) and its threads are not part
+    # of the answer: free them before Ansible copies and serialises it, the peak of a long run.
     del ctx
+    _tls.stop_side_work()
     _checks.trim_malloc()
     if result.pop('failed'):
         module.fail_json(**result)
