@@ -21,7 +21,7 @@ import threading
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _dns, _tls
-from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
+from ansible_collections.ucops.expressway.plugins.module_utils._results import FAIL_ON, make_row
 
 
 class CheckSetupError(Exception):
@@ -38,7 +38,7 @@ def check_argument_spec():
         timeout=dict(type='float', default=5.0),
         concurrency=dict(type='int', default=16),
         sip_options_probe=dict(type='bool', default=True),
-        fail_on=dict(type='str', default='must', choices=['must', 'should', 'never']),
+        fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
 
 

@@ -17,14 +17,13 @@ import ipaddress
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _tls
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ValidationError
-from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
+from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row, worst
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
 
 CLIENT_STORE_SINCE = 'X15.5'
 # The Chrome Root Program's deadline for serverAuth-only public hierarchies; public CAs drop clientAuth
 # from renewals around it, through 2026-27 (FN74362, FN74345).
 CLIENT_AUTH_SUNSET = '2026-06-15'
-_ORDER = ('pass', 'warn', 'fail')
 
 
 def sip_tls_spec():
@@ -117,7 +116,7 @@ def judge(subject, spec, bundle, version):
         return [make_row(subject, 'EXP-CERT', 'fail', 'cannot read the certificate: %s' % err,
                          {'forecast': forecast(version)}, **where)]
     verdicts = _verdicts(certs, spec, bundle, version)
-    status = max((verdict[0] for dummy, verdict in verdicts), key=_ORDER.index)
+    status = worst(verdict[0] for dummy, verdict in verdicts)
     problems = ['%s: %s' % (what, verdict[1]) for what, verdict in verdicts if verdict[0] != 'pass']
     evidence = dict((what, dict(verdict[2], status=verdict[0], summary=verdict[1])) for what, verdict in verdicts)
     evidence.update(certificate=_certs.describe(certs[0]), version=version, forecast=forecast(version))

@@ -22,10 +22,11 @@ from ansible_collections.ucops.expressway.plugins.module_utils._certs import Cer
 from ansible_collections.ucops.expressway.plugins.module_utils._dns import ResolverUnreachable, ptr_names
 from ansible_collections.ucops.expressway.plugins.module_utils._results import make_row
 from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
+from ansible_collections.ucops.expressway.plugins.module_utils._webex import MIN_B2B
 
 CERT_RULES = ('OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN', 'OUT-CERT-TRUST')
 ADDRESS_RULES = ('OUT-TLS',) + CERT_RULES + ('OUT-SIP', 'OUT-PTR')
-MIN_VERSION = 'X8.5.3'
+MIN_VERSION = MIN_B2B  # the Webex profile's floor
 # Destinations in flight per worker: enough that one slow destination does not idle the pool while it
 # holds up the order rows are handed on in, few enough that memory does not grow with the list.
 WINDOW_PER_WORKER = 4

@@ -16,8 +16,8 @@ from __future__ import annotations
 import datetime
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report_certs import certificate_calendar
-from ansible_collections.ucops.expressway.plugins.module_utils._results import worst
-from ansible_collections.ucops.expressway.plugins.module_utils._rules import RULES
+from ansible_collections.ucops.expressway.plugins.module_utils._results import STATUSES, worst
+from ansible_collections.ucops.expressway.plugins.module_utils._rules import LEVELS, RULES
 
 SCHEMA_VERSION = "1.0"
 COLLECTION_NAME = "ucops.expressway"
@@ -28,8 +28,7 @@ DEFAULT_TRUST_BUNDLE = "certifi (Mozilla CA store)"
 SLOWEST_LIMIT = 10
 
 # Worst first: the order statuses are listed and counted in.
-STATUSES = ("fail", "warn", "pass", "skip")
-LEVELS = ("must", "should", "info")
+# The vocabulary is the checks' own: statuses worst first, levels of the rule catalogue.
 ROW_FIELDS = ("subject", "target", "address", "port", "status", "summary", "evidence", "remedy")
 # Matrix columns follow the catalogue, the order the requirements page reads in; unknown IDs go last.
 _CATALOGUE_ORDER = dict((rule_id, index) for index, rule_id in enumerate(RULES))

@@ -17,7 +17,7 @@ import textwrap
 import traceback
 import xml.etree.ElementTree as ET
 
-from ansible_collections.ucops.expressway.plugins.module_utils._report import STATUSES
+from ansible_collections.ucops.expressway.plugins.module_utils._results import STATUSES
 from ansible_collections.ucops.expressway.plugins.module_utils._report_templates import HTML_TEMPLATE
 
 # The terminal lists this many of the report's slowest destinations (the JSON and HTML keep them all).

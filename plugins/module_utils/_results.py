@@ -14,9 +14,11 @@ import collections
 
 from ansible_collections.ucops.expressway.plugins.module_utils._rules import get_rule
 
-STATUSES = ('pass', 'fail', 'warn', 'skip')
+# The result vocabulary, spelled here only: statuses worst first (the report's order too), and the fail_on
+# choices of every check module. Levels are the catalogue's (_rules.LEVELS).
+STATUSES = ('fail', 'warn', 'pass', 'skip')
 # Roll-up order: one failing address makes the rule fail for its subject.
-_SEVERITY = {'skip': 0, 'pass': 1, 'warn': 2, 'fail': 3}
+_SEVERITY = {status: len(STATUSES) - rank for rank, status in enumerate(STATUSES)}
 FAIL_ON = ('must', 'should', 'never')
 
 

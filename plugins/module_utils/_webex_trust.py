@@ -20,14 +20,13 @@ The Expressway's list and its Webex zone's name are read from the box when a con
 
 from __future__ import annotations
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _api, _certs, _fields, _path_validation
+from ansible_collections.ucops.expressway.plugins.module_utils import _api, _certs, _fields, _path_validation, _results
 from ansible_collections.ucops.expressway.plugins.module_utils._checks import CheckSetupError
 from ansible_collections.ucops.expressway.plugins.module_utils._config_check import find_zone, parse_pem
 from ansible_collections.ucops.expressway.plugins.module_utils._errors import ExpresswayError
 from ansible_collections.ucops.expressway.plugins.module_utils._truststore import read_store
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
-_ORDER = ('pass', 'warn', 'fail')
 
 
 class Anchors(object):
@@ -45,7 +44,7 @@ class Anchors(object):
 
 
 def worst(*statuses):
-    return max(statuses, key=_ORDER.index)
+    return _results.worst(statuses)
 
 
 def _root_verdict(anchors, root_sha256, root_subject):
