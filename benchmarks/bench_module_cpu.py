@@ -51,7 +51,7 @@ def cpu_of(cmd, env):
 
 
 def median_cpu(cmd, env, repeat):
-    return statistics.median(cpu_of(cmd, env)[0] for _ in range(repeat))
+    return statistics.median(cpu_of(cmd, env)[0] for dummy in range(repeat))
 
 
 def main():

@@ -15,7 +15,9 @@ import ipaddress
 import re
 import uuid
 
-SIPS_PORT = 5061
+from ansible_collections.ucops.expressway.plugins.module_utils import _webex
+
+SIPS_PORT = _webex.SIPS_PORT  # the port Webex dials (the Webex profile)
 
 SipsUri = collections.namedtuple('SipsUri', 'uri user host port explicit_port is_ipv4')
 SipResponse = collections.namedtuple('SipResponse', 'status_line code reason headers')

@@ -15,7 +15,8 @@ against three independent public copies of the same table (a published firewall 
 2026-06-06, a provider catalogue quoting the article revision of April 2026, and a router allow list);
 all agree on these 18 blocks. The live page was not fetched. Cisco announces changes about 30 days ahead
 and says ports and ranges can change without notice: re-check this list against SOURCE_URL before
-relying on it, and correct it here and in the changelog (the Webex profile, ``_webex``, reads it from here). IPv6 ranges are left out: the B2B rules require IPv4 (OUT-A).
+relying on it, and correct it here and in the changelog (the Webex profile, ``_webex``, reads it from here).
+IPv6 ranges are left out: the B2B rules require IPv4 (OUT-A).
 
 The module ``ucops.expressway.webex_b2b`` writes firewall rules from these ranges when
 ``firewall_published_sources`` is true; ``webex_config_check`` (EXP-FW) asks whether the
