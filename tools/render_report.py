@@ -25,6 +25,6 @@ def _alias_checkout():
 
 if __name__ == "__main__":
     _alias_checkout()
-    from ansible_collections.ucops.expressway.plugins.module_utils._report_cli import main
+    from ansible_collections.ucops.expressway.plugins.module_utils._report.cli import main
 
     raise SystemExit(main())

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment(object):
-    """Options shared by the network check modules (argument spec: _checks.check_argument_spec)."""
+    """Options shared by the network check modules (argument spec: _checks.context.check_argument_spec)."""
 
     DOCUMENTATION = r'''
 options:

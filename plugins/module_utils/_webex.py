@@ -18,8 +18,11 @@ from __future__ import annotations
 import re
 
 from ansible_collections.ucops.expressway.plugins.module_utils import _webex_ranges
-from ansible_collections.ucops.expressway.plugins.module_utils._fields import FIREWALL_SINCE
-from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version, version_at_least
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.fields import FIREWALL_SINCE
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.version import (
+    parse_version,
+    version_at_least,
+)
 
 SOURCE_B2B = 'Webex help article 7ej8gq (B2B SIP requirements)'
 SOURCE_HYBRID = 'Webex Hybrid Calling deployment guide, Cisco TAC TechNote 212475'
@@ -43,7 +46,7 @@ MIGRATION_ADVICE = ('Hybrid Calling has moved to callservice.webex.com (routing)
 # Software floors: Webex B2B at all, and the webex generation with the built-in Webex zone.
 MIN_B2B = 'X8.5.3'
 MIN_WEBEX_ZONE = 'X8.11.4'
-# The firewall rules API (an Expressway fact, not a Webex one; the profile decides by it): _fields.FIREWALL_SINCE.
+# The firewall rules API (an Expressway fact, not a Webex one; the profile decides by it): _expressway.fields.FIREWALL_SINCE.
 
 # EXP-ZONE: exactly what the B2B article asks, whatever the generation.
 ZONE_REQUIRED = {

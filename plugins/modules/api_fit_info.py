@@ -170,11 +170,11 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._api_fit import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.api_fit import (
     first_contact,
     probe_names,
     read_raml,

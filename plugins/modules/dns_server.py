@@ -106,12 +106,12 @@ servers:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields, validate
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_collection
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import run_collection
 
 
 def main():
@@ -122,10 +122,10 @@ def main():
     params = module.params
 
     def operation(client):
-        servers = _validate.check_dns_servers(params['servers'], params['state'], _fields.DNS_SERVER_MAX)
+        servers = validate.check_dns_servers(params['servers'], params['state'], fields.DNS_SERVER_MAX)
         items = [{'index': slot, 'address': address} for slot, address in enumerate(servers, start=1)]
-        return run_collection(client, _fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
-                              module._diff, normalize=_validate.canonical_address)
+        return run_collection(client, fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
+                              module._diff, normalize=validate.canonical_address)
 
     result = call_api(module, operation)
     module.exit_json(**result)

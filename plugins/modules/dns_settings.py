@@ -84,21 +84,21 @@ dns_settings:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields, validate
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_singleton
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import run_singleton
 
 
 def main():
-    resource = _fields.DNS_SETTINGS
-    module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec(),
+    resource = fields.DNS_SETTINGS
+    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec(),
                                                                       state=False),
                            supports_check_mode=True)
     result = call_api(module, lambda client: run_singleton(
-        client, resource, module.params, module.check_mode, module._diff, prechecks=[_validate.check_dns_settings]))
+        client, resource, module.params, module.check_mode, module._diff, prechecks=[validate.check_dns_settings]))
     module.exit_json(**result)
 
 

@@ -190,17 +190,17 @@ dns_zone:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_named
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import run_named
 
 
 def main():
-    resource = _fields.DNS_ZONE
-    module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec()),
+    resource = fields.DNS_ZONE
+    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
     result = call_api(module, lambda client: run_named(
         client, resource, module.params, module.check_mode, module._diff))

@@ -63,17 +63,17 @@ dns_zones:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import list_named
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import list_named
 
 
 def main():
-    resource = _fields.DNS_ZONE
-    module = AnsibleModule(argument_spec=_fields.info_argument_spec(resource, connection_argument_spec()),
+    resource = fields.DNS_ZONE
+    module = AnsibleModule(argument_spec=fields.info_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
     objects = call_api(module, lambda client: list_named(client, resource, module.params['name']))
     module.exit_json(changed=False, dns_zones=objects)

@@ -222,20 +222,20 @@ activated:
   sample: true
 '''
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._firewall import run_firewall
-from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.firewall import run_firewall
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.validate import (
     ExpresswayModule,
     check_firewall_params,
 )
 
 
 def argument_spec():
-    options = {f.option: f.argspec() for f in _fields.FIREWALL_RULE.fields if f.option != 'index'}
+    options = {f.option: f.argspec() for f in fields.FIREWALL_RULE.fields if f.option != 'index'}
     options['priority']['required'] = True
     return dict(connection_argument_spec(),
                 rules={'type': 'list', 'elements': 'dict', 'required': True, 'options': options},

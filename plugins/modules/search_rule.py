@@ -186,23 +186,23 @@ from functools import partial
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields, _validate
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields, validate
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._reconcile import run_named
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import run_named
 
 
 def main():
-    resource = _fields.SEARCH_RULE
-    module = AnsibleModule(argument_spec=_fields.module_argument_spec(resource, connection_argument_spec()),
+    resource = fields.SEARCH_RULE
+    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec()),
                            supports_check_mode=True)
     result = call_api(module, lambda client: run_named(
         client, resource, module.params, module.check_mode, module._diff,
-        prechecks=[_validate.check_regex],
-        refchecks=[_validate.check_regex_with_current, partial(
-            _validate.check_zone_references, check_mode=module.check_mode, warn=module.warn)]))
+        prechecks=[validate.check_regex],
+        refchecks=[validate.check_regex_with_current, partial(
+            validate.check_zone_references, check_mode=module.check_mode, warn=module.warn)]))
     module.exit_json(**result)
 
 

@@ -82,18 +82,18 @@ uptime:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _fields
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import fields
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._version import parse_version
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.version import parse_version
 
 
 def main():
     module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
-    info = call_api(module, lambda client: _fields.sysinfo_to_options(
-        client.get_singleton(_fields.SYSINFO_PATH)))
+    info = call_api(module, lambda client: fields.sysinfo_to_options(
+        client.get_singleton(fields.SYSINFO_PATH)))
     try:
         info['version_tuple'] = list(parse_version(info['version']))
     except ValueError as err:

@@ -103,8 +103,8 @@ certificates:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _truststore
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import truststore
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
@@ -125,10 +125,10 @@ def main():
                 state={'type': 'str', 'default': 'present', 'choices': ['present']})
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
                            mutually_exclusive=[('certificate', 'path')], required_one_of=[('certificate', 'path')])
-    if not _truststore.HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib('cryptography'), exception=_truststore.CRYPTOGRAPHY_IMPORT_ERROR)
+    if not truststore.HAS_CRYPTOGRAPHY:
+        module.fail_json(msg=missing_required_lib('cryptography'), exception=truststore.CRYPTOGRAPHY_IMPORT_ERROR)
     pem_text, option = read_pem(module)
-    result = call_api(module, lambda client: _truststore.run_append(
+    result = call_api(module, lambda client: truststore.run_append(
         client, pem_text, option, module.check_mode, module._diff))
     module.exit_json(**result)
 

@@ -230,8 +230,11 @@ objects:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _converge
-from ansible_collections.ucops.expressway.plugins.module_utils._api import call_api, connection_argument_spec
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import converge
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
+    call_api,
+    connection_argument_spec,
+)
 
 
 def argument_spec():
@@ -265,8 +268,8 @@ def main():
     module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
 
     def operation(client):
-        inputs = _converge.check_inputs(module.params)
-        return _converge.converge(client, module.params, inputs, module.check_mode, module._diff)
+        inputs = converge.check_inputs(module.params)
+        return converge.converge(client, module.params, inputs, module.check_mode, module._diff)
 
     result = call_api(module, operation)
     for warning in result.pop('warnings', []):

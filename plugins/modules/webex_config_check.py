@@ -232,13 +232,13 @@ summary:
 
 from ansible.module_utils.basic import missing_required_lib
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _certs, _config_check, _exp_cert
-from ansible_collections.ucops.expressway.plugins.module_utils._api import (
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import certificates, config, expressway_cert
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
     call_api,
     connection_argument_spec,
 )
-from ansible_collections.ucops.expressway.plugins.module_utils._results import FAIL_ON, exit_with_results
-from ansible_collections.ucops.expressway.plugins.module_utils._validate import (
+from ansible_collections.ucops.expressway.plugins.module_utils._checks.results import FAIL_ON, exit_with_results
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.validate import (
     ExpresswayModule,
     check_config_params,
 )
@@ -262,13 +262,13 @@ def main():
         inbound_target_zone=dict(type='str'),
         expected_firewall=dict(type='list', elements='dict', options=FIREWALL_SPEC),
         firewall_interface=dict(type='str', default='LAN1', choices=['LAN1', 'LAN2']),
-        sip_tls=dict(type='dict', options=_exp_cert.sip_tls_spec()),
+        sip_tls=dict(type='dict', options=expressway_cert.sip_tls_spec()),
         fail_on=dict(type='str', default='must', choices=list(FAIL_ON)),
     )
     module = ExpresswayModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not _certs.HAS_CRYPTOGRAPHY:
-        module.fail_json(msg=missing_required_lib('cryptography'), exception=_certs.CRYPTOGRAPHY_IMPORT_ERROR)
-    exit_with_results(module, call_api(module, lambda client: _config_check.run(
+    if not certificates.HAS_CRYPTOGRAPHY:
+        module.fail_json(msg=missing_required_lib('cryptography'), exception=certificates.CRYPTOGRAPHY_IMPORT_ERROR)
+    exit_with_results(module, call_api(module, lambda client: config.run(
         client, check_config_params(module.params))))
 
 

@@ -211,12 +211,13 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _api, _checks, _inbound
-from ansible_collections.ucops.expressway.plugins.module_utils._results import exit_with_results
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import client
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import context, inbound
+from ansible_collections.ucops.expressway.plugins.module_utils._checks.results import exit_with_results
 
 
 def main():
-    argument_spec = _checks.check_argument_spec()
+    argument_spec = context.check_argument_spec()
     argument_spec.update(
         called_uri=dict(type='str', required=True),
         sbc_fqdn=dict(type='str'),
@@ -224,17 +225,17 @@ def main():
         client_key=dict(type='path', no_log=False),
         contact_fqdn=dict(type='str'),
         mtls_port=dict(type='int', default=5062),
-        expressway=dict(type='dict', options=_api.connection_argument_spec()),
+        expressway=dict(type='dict', options=client.connection_argument_spec()),
         webex_trusted_cas=dict(type='path'),
         tls_verify_subject_name=dict(type='str'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
                            required_together=[('client_cert', 'client_key')],
                            mutually_exclusive=[('expressway', 'webex_trusted_cas')])
-    _checks.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
+    context.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
     try:
-        rows = _inbound.run(_checks.CheckContext(module.params), module.params)
-    except _checks.CheckSetupError as err:
+        rows = inbound.run(context.CheckContext(module.params), module.params)
+    except context.CheckSetupError as err:
         module.fail_json(msg=str(err))
     exit_with_results(module, rows)
 

@@ -189,26 +189,26 @@ msg:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _checks, _outbound, _outbound_results, _tls
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import context, outbound, outbound_results, tls
 
 
 def main():
-    argument_spec = _checks.check_argument_spec()
+    argument_spec = context.check_argument_spec()
     argument_spec.update(
         destinations=dict(type='list', elements='str', required=True, aliases=['destination']),
         sbc_versions=dict(type='dict', default={}),
         results_path=dict(type='path'),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    _checks.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
-    _checks.limit_malloc_arenas()
+    context.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
+    context.limit_malloc_arenas()
     results, complete = None, False
     try:
-        ctx = _checks.CheckContext(module.params)
-        results = _outbound_results.Results(module.params['results_path'])
-        _outbound.run(ctx, module.params['destinations'], module.params['sbc_versions'], results.add)
+        ctx = context.CheckContext(module.params)
+        results = outbound_results.Results(module.params['results_path'])
+        outbound.run(ctx, module.params['destinations'], module.params['sbc_versions'], results.add)
         complete = True
-    except _checks.CheckSetupError as err:
+    except context.CheckSetupError as err:
         module.fail_json(msg=str(err))
     finally:
         if results is not None:
@@ -217,8 +217,8 @@ def main():
     # The run's caches (DNS answers, parsed certificates, the trust bundle) and its threads are not part
     # of the answer: free them before Ansible copies and serialises it, the peak of a long run.
     del ctx
-    _tls.stop_side_work()
-    _checks.trim_malloc()
+    tls.stop_side_work()
+    context.trim_malloc()
     if result.pop('failed'):
         module.fail_json(**result)
     module.exit_json(**result)

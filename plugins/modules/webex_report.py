@@ -168,9 +168,9 @@ import os
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.ucops.expressway.plugins.module_utils._report import ReportError, build_report
-from ansible_collections.ucops.expressway.plugins.module_utils._report_merge import load_report, merge_reports
-from ansible_collections.ucops.expressway.plugins.module_utils._report_render import (
+from ansible_collections.ucops.expressway.plugins.module_utils._report.document import ReportError, build_report
+from ansible_collections.ucops.expressway.plugins.module_utils._report.merge import load_report, merge_reports
+from ansible_collections.ucops.expressway.plugins.module_utils._report.render import (
     FILE_NAMES, FORMATS, HAS_JINJA2, JINJA2_IMPORT_ERROR, render_all, render_terminal, write_reports)
 
 

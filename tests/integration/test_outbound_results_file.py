@@ -66,7 +66,7 @@ def test_report_matrix_is_the_same(ansible, both):
     sys.path.insert(0, str(ansible.build_dir))
     try:
         # pylint: disable-next=import-outside-toplevel
-        from ansible_collections.ucops.expressway.plugins.module_utils._report import build_report
+        from ansible_collections.ucops.expressway.plugins.module_utils._report.document import build_report
     finally:
         sys.path.remove(str(ansible.build_dir))
 

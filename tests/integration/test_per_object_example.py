@@ -80,7 +80,7 @@ def expected(ansible, inputs, tmp_path_factory):
 def fields(ansible):
     sys.path.insert(0, str(ansible.build_dir))
     try:
-        yield importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._fields")
+        yield importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._expressway.fields")
     finally:
         sys.path.remove(str(ansible.build_dir))
 

@@ -118,7 +118,7 @@ def _catalogue():
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     tool._alias_checkout()  # pylint: disable=protected-access
-    return list(importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._rules").RULES)
+    return list(importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue").RULES)
 
 
 @pytest.fixture(scope="module")

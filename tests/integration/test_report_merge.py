@@ -62,7 +62,7 @@ def test_slices_merge_into_the_single_run_report(ansible, emulator_factory, tmp_
         assert report["metadata"]["hosts"] == sorted(hosts)
         slices.append(tmp_path / ("slice-%d" % number) / "webex-report.json")
 
-    # The command line: tools/render_report.py --merge (python -m ..._report_cli takes the same arguments).
+    # The command line: tools/render_report.py --merge (python -m ..._report.cli takes the same arguments).
     merged_dir = tmp_path / "merged-cli"
     proc = subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--merge", *map(str, slices),
                            "-o", str(merged_dir)], capture_output=True, text=True, check=False)

@@ -73,7 +73,7 @@ def test_python_m_rerenders_saved_json(ansible, tmp_path):
     first = tmp_path / "first"
     subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--results", str(path),
                     "-o", str(first), "-f", "json"], check=False, capture_output=True)
-    module = "ansible_collections.ucops.expressway.plugins.module_utils._report_cli"
+    module = "ansible_collections.ucops.expressway.plugins.module_utils._report.cli"
     proc = subprocess.run([sys.executable, "-m", module, str(first / "webex-report.json")],
                           cwd=str(ansible.build_dir), capture_output=True, text=True, check=False)
     assert proc.returncode == 1, proc.stderr

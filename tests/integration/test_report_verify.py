@@ -40,7 +40,7 @@ def _verdict(ansible, results, fail_on):
     sys.path.insert(0, str(ansible.build_dir))
     try:
         # pylint: disable-next=import-outside-toplevel
-        from ansible_collections.ucops.expressway.plugins.module_utils._results import verdict
+        from ansible_collections.ucops.expressway.plugins.module_utils._checks.results import verdict
     finally:
         sys.path.remove(str(ansible.build_dir))
     return verdict([rule for result in results for rule in result.get("rules", [])], fail_on)

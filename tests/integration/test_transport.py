@@ -134,7 +134,7 @@ def emulator_connection(emu, **extra):
 
 CLIENT = """
 import json, sys
-from ansible_collections.ucops.expressway.plugins.module_utils._api import ExpresswayClient
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import ExpresswayClient
 args, method, path, body = json.loads(sys.argv[1])
 client = ExpresswayClient(**args)
 try:

@@ -5,7 +5,7 @@
 
 Every defect scenario asserts the exact status of the rule its defect breaks (never just
 "failed"), and the clean scenario asserts that every rule passes. The statuses follow the rule
-catalogue in plugins/module_utils/_rules.py (e.g. a TLS-1.3-only server fails OUT-TLS, a chain
+catalogue in plugins/module_utils/_checks/catalogue.py (e.g. a TLS-1.3-only server fails OUT-TLS, a chain
 without only its root warns OUT-CERT-CHAIN).
 """
 import pytest

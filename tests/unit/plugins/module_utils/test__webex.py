@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _config_check, _config_firewall, _webex
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import config, config_firewall
+from ansible_collections.ucops.expressway.plugins.module_utils import _webex
 
 HOST = 'expe.example.test'
 E = {'product': 'E', 'version': 'X14.3.2', 'system_type': 'Expressway-E'}
@@ -23,23 +24,23 @@ def statuses(rows):
 def test_provisioned_objects_pass_the_configuration_check(generation):
     objects = _webex.host_objects(dict(INPUTS, generation=generation), E)
     zone = dict(objects['zone'])
-    row, found, used = _config_check.judge_zone(HOST, [zone], zone['name'], generation)
+    row, found, used = config.judge_zone(HOST, [zone], zone['name'], generation)
     assert row['status'] == 'pass' and used == generation, row['summary']
     assert row['evidence']['recommendations'] == [r for r in row['evidence']['recommendations']
                                                   if r['option'] not in _webex.ZONE_PROVISIONED]
-    rules = _config_check.judge_rules(HOST, objects['search_rules'], found, generation, INPUTS['org_sip_domains'],
+    rules = config.judge_rules(HOST, objects['search_rules'], found, generation, INPUTS['org_sip_domains'],
                                       'Traversal')
     assert statuses(rules) == ['pass', 'pass', 'pass'], [r['summary'] for r in rules]
-    firewall = _config_firewall.judge_firewall(HOST, objects['firewall_rules'], None, 'E')
+    firewall = config_firewall.judge_firewall(HOST, objects['firewall_rules'], None, 'E')
     assert statuses(firewall) == ['pass', 'pass']
 
 
 def test_every_profile_flow_is_what_the_firewall_rules_open():
     rules = _webex.firewall_rules('E')
-    flows = _config_firewall.default_flows('E')
+    flows = config_firewall.default_flows('E')
     assert [(r['transport'], r['start_port'], r['end_port']) for r in rules] == [
         (f['transport'], f['start_port'], f['end_port']) for f in flows]
-    assert _config_firewall.default_flows('C') == flows[:1]
+    assert config_firewall.default_flows('C') == flows[:1]
 
 
 def test_expressway_c_gets_dns_only_and_a_secondary_peer_no_cluster_objects():
@@ -80,8 +81,8 @@ def test_gate_lets_a_supported_box_through():
 
 def test_org_domain_pattern_is_escaped_and_matches_only_that_domain():
     rule = _webex.search_rules('Webex', 'ciscospark', ['acme.calls.webex.test'])[1]
-    assert _config_check.rule_matches(rule, 'alice@acme.calls.webex.test')
-    assert not _config_check.rule_matches(rule, 'alice@acmeXcalls.webex.test')
+    assert config.rule_matches(rule, 'alice@acme.calls.webex.test')
+    assert not config.rule_matches(rule, 'alice@acmeXcalls.webex.test')
 
 
 def test_overrides_win_over_the_profile_and_extra_rules_follow():

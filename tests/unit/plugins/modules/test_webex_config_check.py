@@ -12,7 +12,8 @@ import certifi
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _config_check, _webex
+from ansible_collections.ucops.expressway.plugins.module_utils._checks import config
+from ansible_collections.ucops.expressway.plugins.module_utils import _webex
 from ansible_collections.ucops.expressway.plugins.modules import webex_config_check
 from ansible_collections.ucops.expressway.tests.unit.plugins.modules.utils import Call, run_module, writes
 
@@ -144,9 +145,9 @@ def test_missing_webex_root_fails_trust_and_legacy_root_warns(monkeypatch):
     assert row['status'] == 'fail' and 'IdenTrust Commercial Root CA 1' in row['summary']
     # Legacy Webex roots (QuoVadis Root CA 2 ...) left certifi; pretend the other root is one.
     isrg = '96bcec06264976f37460779acf28c5a7cfe8a3c0aae11a8ffcee05c0bddf08c6'
-    table = dict(_config_check.WEBEX_CAS)
+    table = dict(config.WEBEX_CAS)
     table[isrg] = dict(table[isrg], evidence='documented-legacy', list='cas')
-    monkeypatch.setattr(_config_check, 'WEBEX_CAS', table)
+    monkeypatch.setattr(config, 'WEBEX_CAS', table)
     result, dummy = run_module(webex_config_check, ARGS, conversation(roots=OTHER_ROOT))
     row = rows_of(result, 'EXP-TRUST')[0]
     assert row['status'] == 'warn' and 'legacy' in row['summary']

@@ -23,7 +23,7 @@ from urllib3 import HTTPResponse
 from ansible.module_utils import basic
 from ansible.module_utils.testing import patch_module_args
 
-from ansible_collections.ucops.expressway.plugins.module_utils import _api
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway import client
 
 PREFIX = '/api/provisioning'
 ANY = object()
@@ -140,8 +140,8 @@ def run_module(module, args, calls, check_mode=False, diff=False, connection=Tru
     with set_module_args(full_args, check_mode, diff), \
             mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json), \
             mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json), \
-            mock.patch.object(_api, 'transport_adapter', lambda: adapter), \
-            mock.patch.object(_api, '_sleep', lambda seconds: None):
+            mock.patch.object(client, 'transport_adapter', lambda: adapter), \
+            mock.patch.object(client, '_sleep', lambda seconds: None):
         result = None
         try:
             module.main()
