@@ -19,6 +19,7 @@ per host counted exactly from the emulator's request log. --markdown prints the 
 
     .venv/bin/python benchmarks/bench_fleet_configure.py [--hosts 20 100] [--forks 25] [--repeat 3] [--markdown]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,28 +42,45 @@ from support.ansible_runner import AnsibleRunner  # noqa: E402
 from support.emulator import Emulator  # noqa: E402
 from support.pki import make_root, pem  # noqa: E402
 
-SEED = {"zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
-        "dnsservers": [{"index": 1, "address": "192.0.2.53"}]}
+SEED = {
+    "zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
+    "dnsservers": [{"index": 1, "address": "192.0.2.53"}],
+}
 PATHS = {
     "role": REPO / "playbooks" / "configure.yml",
     "per-object": REPO / "examples" / "per_object_configure.yml",
     "uri": REPO / "benchmarks" / "uri_configure.yml",
 }
-FLOOR = [{"name": "One no-op task per host", "hosts": "expressway", "gather_facts": False,
-          "tasks": [{"name": "No-op", "ansible.builtin.ping": None}]}]
+FLOOR = [
+    {
+        "name": "One no-op task per host",
+        "hosts": "expressway",
+        "gather_facts": False,
+        "tasks": [{"name": "No-op", "ansible.builtin.ping": None}],
+    }
+]
 
 
 def inventory(emu, path, ca_file):
     """Every path reads the same variables: the role's inputs and the expressway_* connection."""
-    hosts = {inst["name"]: {"ansible_host": emu.host(inst["name"]), "expressway_port": emu.port(inst["name"]),
-                            "webex_b2b_system_host_name": inst["name"]}
-             for inst in emu.ready["instances"]}
-    group_vars = {"ansible_connection": "local", "expressway_username": emu.username,
-                  "expressway_password": emu.password, "expressway_ca_path": emu.ca_path,
-                  "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
-                  "webex_b2b_org_sip_domains": ["acme.calls.webex.test"],
-                  "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
-                  "webex_b2b_trusted_ca_files": [str(ca_file)]}
+    hosts = {
+        inst["name"]: {
+            "ansible_host": emu.host(inst["name"]),
+            "expressway_port": emu.port(inst["name"]),
+            "webex_b2b_system_host_name": inst["name"],
+        }
+        for inst in emu.ready["instances"]
+    }
+    group_vars = {
+        "ansible_connection": "local",
+        "expressway_username": emu.username,
+        "expressway_password": emu.password,
+        "expressway_ca_path": emu.ca_path,
+        "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
+        "webex_b2b_org_sip_domains": ["acme.calls.webex.test"],
+        "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
+        "webex_b2b_trusted_ca_files": [str(ca_file)],
+    }
     path.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": group_vars}}))
     return path
 
@@ -89,8 +107,11 @@ def span(values):
 def describe(name, hosts, wall, per_host):
     gets = [per_host[h]["GET"] for h in hosts]
     writes = [per_host[h]["write"] for h in hosts]
-    print(f"{name:<28} {wall:7.1f} s  {len(hosts) / wall:6.2f} hosts/s  "
-          f"GET/host {span(gets)} (mean {statistics.mean(gets):.1f})  writes/host {span(writes)}", flush=True)
+    print(
+        f"{name:<28} {wall:7.1f} s  {len(hosts) / wall:6.2f} hosts/s  "
+        f"GET/host {span(gets)} (mean {statistics.mean(gets):.1f})  writes/host {span(writes)}",
+        flush=True,
+    )
 
 
 def converged_runs(runner, emu, inv, playbooks, hosts, args):
@@ -103,8 +124,11 @@ def converged_runs(runner, emu, inv, playbooks, hosts, args):
             runs[name]["gets"] += [per_host[h]["GET"] for h in hosts]
             runs[name]["writes"] += [per_host[h]["write"] for h in hosts]
             # Progress; on stderr with --markdown, so stdout stays pasteable.
-            print(f"  round {round_no} {name:<11} {wall:6.1f} s", flush=True,
-                  file=sys.stderr if args.markdown else sys.stdout)
+            print(
+                f"  round {round_no} {name:<11} {wall:6.1f} s",
+                flush=True,
+                file=sys.stderr if args.markdown else sys.stdout,
+            )
     return runs
 
 
@@ -113,32 +137,43 @@ def rows(runs):
     median = {name: statistics.median(run["walls"]) for name, run in runs.items()}
     table = []
     for name, run in runs.items():
-        table.append({
-            "path": name, "median": median[name], "walls": run["walls"],
-            "floor": median[name] / median["floor"],
-            "role": median[name] / median["role"] if name in ("per-object", "uri") and "role" in median else None,
-            "gets": span(run["gets"]), "writes": span(run["writes"]),
-        })
+        table.append(
+            {
+                "path": name,
+                "median": median[name],
+                "walls": run["walls"],
+                "floor": median[name] / median["floor"],
+                "role": median[name] / median["role"] if name in ("per-object", "uri") and "role" in median else None,
+                "gets": span(run["gets"]),
+                "writes": span(run["writes"]),
+            }
+        )
     return table
 
 
 def print_table(n_hosts, table, args):
     if args.markdown:
-        print(f"\n| N = {n_hosts}, forks {args.forks}, {args.repeat} runs | median wall | runs | × floor "
-              "| × role | GET per host | writes per host |")
+        print(
+            f"\n| N = {n_hosts}, forks {args.forks}, {args.repeat} runs | median wall | runs | × floor "
+            "| × role | GET per host | writes per host |"
+        )
         print("|---|---|---|---|---|---|---|")
         for row in table:
             ratio = f"{row['role']:.2f}" if row["role"] is not None else "—"
             runs = ", ".join(f"{wall:.1f}" for wall in row["walls"])
-            print(f"| {row['path']} | {row['median']:.1f} s | {runs} | {row['floor']:.2f} | {ratio} "
-                  f"| {row['gets']} | {row['writes']} |")
+            print(
+                f"| {row['path']} | {row['median']:.1f} s | {runs} | {row['floor']:.2f} | {ratio} "
+                f"| {row['gets']} | {row['writes']} |"
+            )
         return
     print(f"\nN = {n_hosts}, forks {args.forks}, median of {args.repeat} converged runs")
     print(f"{'path':<11} {'median':>8} {'x floor':>8} {'x role':>7} {'GET/host':>9} {'writes/host':>12}")
     for row in table:
         ratio = f"{row['role']:.2f}" if row["role"] is not None else "-"
-        print(f"{row['path']:<11} {row['median']:7.1f}s {row['floor']:8.2f} {ratio:>7} {row['gets']:>9} "
-              f"{row['writes']:>12}")
+        print(
+            f"{row['path']:<11} {row['median']:7.1f}s {row['floor']:8.2f} {ratio:>7} {row['gets']:>9} "
+            f"{row['writes']:>12}"
+        )
 
 
 def bench(n_hosts, args, tmp):
@@ -157,8 +192,11 @@ def bench(n_hosts, args, tmp):
         print(f"\n{n_hosts} emulated Expressway-E, forks {args.forks}", flush=True)
         describe("configure (first apply)", hosts, *measure(runner, emu, inv, PATHS["role"], args.forks))
         if not args.skip_drift:
-            describe("drift.yml (check + diff)", hosts,
-                     *measure(runner, emu, inv, REPO / "playbooks" / "drift.yml", args.forks))
+            describe(
+                "drift.yml (check + diff)",
+                hosts,
+                *measure(runner, emu, inv, REPO / "playbooks" / "drift.yml", args.forks),
+            )
         runs = converged_runs(runner, emu, inv, playbooks, hosts, args)
     print_table(n_hosts, rows(runs), args)
 
@@ -169,8 +207,11 @@ def machine():
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text(encoding="utf-8")
         model = next(line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name"))
-        kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
-                   if line.startswith("MemTotal"))
+        kib = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines()
+            if line.startswith("MemTotal")
+        )
         memory = f", {kib / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         pass
@@ -180,8 +221,12 @@ def machine():
 def revision():
     """The commit the role was measured at; '-dirty' when the working tree differs from it."""
     try:
-        out = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty", "--abbrev=7"],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            ["git", "-C", str(REPO), "describe", "--always", "--dirty", "--abbrev=7"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return out.stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -195,8 +240,13 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="converged runs of each path (median reported)")
     parser.add_argument("--markdown", action="store_true", help="print the tables in Markdown")
     parser.add_argument("--skip-drift", action="store_true", help="do not run drift.yml after the first apply")
-    parser.add_argument("--paths", nargs="+", choices=list(PATHS) + ["floor"], default=list(PATHS) + ["floor"],
-                        help="the paths to time (the floor is always timed: every ratio is taken against it)")
+    parser.add_argument(
+        "--paths",
+        nargs="+",
+        choices=list(PATHS) + ["floor"],
+        default=list(PATHS) + ["floor"],
+        help="the paths to time (the floor is always timed: every ratio is taken against it)",
+    )
     args = parser.parse_args()
     args.paths = set(args.paths) | {"floor"}
     print(f"{machine()}; commit {revision()}")

@@ -12,6 +12,7 @@ that webex_b2b loads. The differences say what the module adds and which part of
 
     .venv/bin/python benchmarks/bench_module_cpu.py [--repeat 9]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,10 @@ from support.ansible_runner import stage_collection  # noqa: E402
 from support.emulator import Emulator  # noqa: E402
 from support.pki import make_root, pem  # noqa: E402
 
-SEED = {"zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
-        "dnsservers": [{"index": 1, "address": "192.0.2.53"}]}
+SEED = {
+    "zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
+    "dnsservers": [{"index": 1, "address": "192.0.2.53"}],
+}
 MU = "ansible_collections.ucops.expressway.plugins.module_utils"
 IMPORTS = {
     "import basic (every module)": "import ansible.module_utils.basic",
@@ -66,12 +69,18 @@ def main():
         ca_file = tmp / "partner-root.pem"
         ca_file.write_bytes(pem(make_root("ucops benchmark partner root CA").cert))
         with Emulator(tmp / "emulator", [{"name": "expe001", "seed": SEED}]) as emu:
-            module_args = {"host": emu.host(), "port": emu.port(), "username": emu.username,
-                           "password": emu.password, "ca_path": emu.ca_path,
-                           "org_sip_domains": ["acme.calls.webex.test"],
-                           "inbound_target_zone": "Traversal to Expressway-C",
-                           "dns_servers": ["192.0.2.53", "198.51.100.53"], "system_host_name": "expe001",
-                           "trusted_ca_files": [str(ca_file)]}
+            module_args = {
+                "host": emu.host(),
+                "port": emu.port(),
+                "username": emu.username,
+                "password": emu.password,
+                "ca_path": emu.ca_path,
+                "org_sip_domains": ["acme.calls.webex.test"],
+                "inbound_target_zone": "Traversal to Expressway-C",
+                "dns_servers": ["192.0.2.53", "198.51.100.53"],
+                "system_host_name": "expe001",
+                "trusted_ca_files": [str(ca_file)],
+            }
             args_file = tmp / "args.json"
             args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": module_args}))
             module = [python, "-m", "ansible_collections.ucops.expressway.plugins.modules.webex_b2b", str(args_file)]
@@ -89,8 +98,10 @@ def main():
             value = median_cpu([python, "-c", code], env, args.repeat)
             floor = value if floor is None else floor
             print(f"  {label:<34} {value:6.3f} s   (+{value - floor:.3f} s)")
-        print(f"  {'webex_b2b, converged run':<34} {converged:6.3f} s   (+{converged - floor:.3f} s); "
-              f"{gets} GETs and {writes} writes per run (emulator log)")
+        print(
+            f"  {'webex_b2b, converged run':<34} {converged:6.3f} s   (+{converged - floor:.3f} s); "
+            f"{gets} GETs and {writes} writes per run (emulator log)"
+        )
 
 
 if __name__ == "__main__":

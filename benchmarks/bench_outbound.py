@@ -13,6 +13,7 @@ RSS belong to the module alone.
 
     .venv/bin/python benchmarks/bench_outbound.py [--destinations 200] [--addresses 16]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -88,8 +89,12 @@ def run_module(build, args, work):
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     env = dict(os.environ, PYTHONPATH=str(build))
     start = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-c", LAUNCHER, MODULE, str(args_file)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", LAUNCHER, MODULE, str(args_file)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     out, err = proc.communicate()
     wall = time.monotonic() - start
     try:
@@ -102,12 +107,15 @@ def run_module(build, args, work):
 
 def report(label, wall, rss, result, targets):
     rows = result.get("results", [])
-    print(f"{label}: wall {wall:.2f} s, {targets / wall:.1f} targets/s, {len(rows) / wall:.1f} result rows/s, "
-          f"peak RSS {rss:.1f} MiB")
+    print(
+        f"{label}: wall {wall:.2f} s, {targets / wall:.1f} targets/s, {len(rows) / wall:.1f} result rows/s, "
+        f"peak RSS {rss:.1f} MiB"
+    )
     print(f"  summary {result.get('summary')}")
     # A benchmark of a check that silently failed would measure the wrong thing: show what did not pass.
-    odd = collections.Counter((row["rule"], row["status"], row["summary"][:70]) for row in rows
-                              if row["status"] in ("fail", "warn"))
+    odd = collections.Counter(
+        (row["rule"], row["status"], row["summary"][:70]) for row in rows if row["status"] in ("fail", "warn")
+    )
     for (rule, status, summary), count in odd.most_common(5):
         print(f"  {count:4d} x {rule} {status}: {summary}")
 
@@ -117,8 +125,12 @@ def main():
     parser.add_argument("--destinations", type=int, default=200)
     parser.add_argument("--addresses", type=int, default=16, help="loopback addresses Kamailio listens on")
     parser.add_argument("--timeout", type=float, default=5.0)
-    parser.add_argument("--tcp-children", type=int, default=1,
-                        help="Kamailio TCP workers (more than 1 may crash Kamailio 5.6 with OpenSSL 3)")
+    parser.add_argument(
+        "--tcp-children",
+        type=int,
+        default=1,
+        help="Kamailio TCP workers (more than 1 may crash Kamailio 5.6 with OpenSSL 3)",
+    )
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-outbound-") as tmp:
         tmp = Path(tmp)
@@ -126,21 +138,33 @@ def main():
         leaf = pki.leaf("bench", sans=[f"*.{DOMAIN}"])
         net = pick_network(opts.addresses)
         zones, uris = build_zones(net, opts.destinations, opts.addresses)
-        profiles = [TlsProfile(f"{net}.{i}", 5061, leaf.chain_file, leaf.key_file)
-                    for i in range(1, opts.addresses + 1)]
+        profiles = [
+            TlsProfile(f"{net}.{i}", 5061, leaf.chain_file, leaf.key_file) for i in range(1, opts.addresses + 1)
+        ]
         build = stage_collection(tmp / "build")
         build_root = build.parents[2]
-        with NamedServer(tmp / "named", zones) as named, \
-                KamailioServer(tmp / "kamailio", profiles, shm_mb=128,
-                               tcp_children=opts.tcp_children) as kamailio:
-            base = {"destinations": uris, "resolvers": ["127.0.0.1"], "resolver_port": named.port,
-                    "ca_bundle": str(pki.ca_bundle), "timeout": opts.timeout, "fail_on": "never"}
+        with (
+            NamedServer(tmp / "named", zones) as named,
+            KamailioServer(tmp / "kamailio", profiles, shm_mb=128, tcp_children=opts.tcp_children) as kamailio,
+        ):
+            base = {
+                "destinations": uris,
+                "resolvers": ["127.0.0.1"],
+                "resolver_port": named.port,
+                "ca_bundle": str(pki.ca_bundle),
+                "timeout": opts.timeout,
+                "fail_on": "never",
+            }
             targets = 2 * opts.destinations
-            print(f"{opts.destinations} destinations, {targets} SRV targets on {opts.addresses} Kamailio TLS "
-                  f"addresses ({opts.tcp_children} TCP worker(s)), named on 127.0.0.1:{named.port}; "
-                  f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}")
-            for label, extra in (("one task, default concurrency", {}),
-                                 ("one task, concurrency 1", {"concurrency": 1})):
+            print(
+                f"{opts.destinations} destinations, {targets} SRV targets on {opts.addresses} Kamailio TLS "
+                f"addresses ({opts.tcp_children} TCP worker(s)), named on 127.0.0.1:{named.port}; "
+                f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
+            )
+            for label, extra in (
+                ("one task, default concurrency", {}),
+                ("one task, concurrency 1", {"concurrency": 1}),
+            ):
                 wall, rss, result = run_module(build_root, dict(base, **extra), tmp)
                 report(label, wall, rss, result, targets)
                 if kamailio.proc.poll() is not None:

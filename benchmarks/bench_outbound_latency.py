@@ -21,6 +21,7 @@ and the verdicts are read back from it.
 
     .venv/bin/python benchmarks/bench_outbound_latency.py [--destinations 200 2000] [--rtt 0 40 150] [--results-file]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,9 @@ def pick_networks(addresses, targets):
         net = f"127.{rng.randint(200, 250)}.{rng.randint(1, 254)}"
         proxies = f"127.{rng.randint(150, 199)}"
         sample = [proxy_address(proxies, k) for k in range(0, targets, max(1, targets // 20))]
-        if all(address_free(f"{net}.{i}", 5061) for i in range(1, addresses + 1)) and \
-                all(address_free(address, 5061) for address in sample):
+        if all(address_free(f"{net}.{i}", 5061) for i in range(1, addresses + 1)) and all(
+            address_free(address, 5061) for address in sample
+        ):
             return net, proxies
     raise RuntimeError("no free loopback prefixes for the benchmark peers")
 
@@ -107,17 +109,37 @@ def verdicts(result):
 
 class Bench:
     def __init__(self, opts, tmp, build_root, named, nets, base):
-        self.opts, self.tmp, self.build_root, self.named, self.nets, self.base = opts, tmp, build_root, named, nets, base
+        self.opts, self.tmp, self.build_root, self.named, self.nets, self.base = (
+            opts,
+            tmp,
+            build_root,
+            named,
+            nets,
+            base,
+        )
         self.dns_port = free_udp_tcp_port()
         self.count = 0
 
     def proxied(self, rtt_ms):
         seconds = rtt_ms / 1000.0
-        listeners = [{"proto": proto, "listen": ["127.0.0.1", self.dns_port],
-                      "upstream": ["127.0.0.1", self.named.port], "rtt": seconds} for proto in ("udp", "tcp")]
-        listeners += [{"proto": "tcp", "listen": [proxy_address(self.nets[1], k), 5061],
-                       "upstream": [f"{self.nets[0]}.{1 + k % self.opts.addresses}", 5061], "rtt": seconds}
-                      for k in range(2 * self.count)]
+        listeners = [
+            {
+                "proto": proto,
+                "listen": ["127.0.0.1", self.dns_port],
+                "upstream": ["127.0.0.1", self.named.port],
+                "rtt": seconds,
+            }
+            for proto in ("udp", "tcp")
+        ]
+        listeners += [
+            {
+                "proto": "tcp",
+                "listen": [proxy_address(self.nets[1], k), 5061],
+                "upstream": [f"{self.nets[0]}.{1 + k % self.opts.addresses}", 5061],
+                "rtt": seconds,
+            }
+            for k in range(2 * self.count)
+        ]
         return DelayProxy(self.tmp / f"proxy-{rtt_ms}-{os.urandom(3).hex()}", listeners)
 
     def run(self, uris, resolver_port, **extra):
@@ -147,9 +169,12 @@ def main():
     parser.add_argument("--sample", type=int, default=10, help="destinations run one after another per RTT")
     parser.add_argument("--addresses", type=int, default=16, help="loopback addresses Kamailio listens on")
     parser.add_argument("--timeout", type=float, default=5.0)
-    parser.add_argument("--results-file", action="store_true",
-                        help="runs with the default pool write their rows to a file (results_path): "
-                             "the peak RSS of a long list; the sequential samples return them as usual")
+    parser.add_argument(
+        "--results-file",
+        action="store_true",
+        help="runs with the default pool write their rows to a file (results_path): "
+        "the peak RSS of a long list; the sequential samples return them as usual",
+    )
     opts = parser.parse_args()
     most = max(opts.destinations)
     with tempfile.TemporaryDirectory(prefix="bench-latency-") as tmp:
@@ -158,17 +183,27 @@ def main():
         leaf = pki.leaf("bench", sans=[f"*.direct.{DOMAIN}", f"*.lat.{DOMAIN}"])
         nets = pick_networks(opts.addresses, 2 * most)
         zones, uris = build_zones(nets, most, opts.addresses)
-        profiles = [TlsProfile(f"{nets[0]}.{i}", 5061, leaf.chain_file, leaf.key_file)
-                    for i in range(1, opts.addresses + 1)]
+        profiles = [
+            TlsProfile(f"{nets[0]}.{i}", 5061, leaf.chain_file, leaf.key_file) for i in range(1, opts.addresses + 1)
+        ]
         build_root = stage_collection(tmp / "build").parents[2]
-        with BenchNamed(tmp / "named", zones) as named, \
-                KamailioServer(tmp / "kamailio", profiles, shm_mb=256) as kamailio:
-            base = {"resolvers": ["127.0.0.1"], "ca_bundle": str(pki.ca_bundle), "timeout": opts.timeout,
-                    "fail_on": "never"}
+        with (
+            BenchNamed(tmp / "named", zones) as named,
+            KamailioServer(tmp / "kamailio", profiles, shm_mb=256) as kamailio,
+        ):
+            base = {
+                "resolvers": ["127.0.0.1"],
+                "ca_bundle": str(pki.ca_bundle),
+                "timeout": opts.timeout,
+                "fail_on": "never",
+            }
             bench = Bench(opts, tmp, build_root, named, nets, base)
-            print(f"{opts.addresses} Kamailio TLS addresses, pool {POOL}, timeout {opts.timeout}s, "
-                  f"rows {'to a file' if opts.results_file else 'returned'}; "
-                  f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}", flush=True)
+            print(
+                f"{opts.addresses} Kamailio TLS addresses, pool {POOL}, timeout {opts.timeout}s, "
+                f"rows {'to a file' if opts.results_file else 'returned'}; "
+                f"{os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
+                flush=True,
+            )
             for count in opts.destinations:
                 run_count(bench, uris, count, opts, kamailio)
 
@@ -176,15 +211,20 @@ def main():
 def run_count(bench, uris, count, opts, kamailio):
     direct_uris, lat_uris = uris["direct"][:count], uris["lat"][:count]
     bench.count = count
-    sample = lat_uris[:opts.sample]
-    bench.run(direct_uris[:2], bench.named.port)   # warm-up: byte-compiles the staged collection
+    sample = lat_uris[: opts.sample]
+    bench.run(direct_uris[:2], bench.named.port)  # warm-up: byte-compiles the staged collection
     wall_direct, rss_direct, direct = bench.run(direct_uris, bench.named.port)
     expected = verdicts(direct)
-    print(f"\n{count} destinations ({2 * count} targets); direct run (no proxy): wall {wall_direct:.1f} s, "
-          f"peak RSS {rss_direct:.0f} MiB, {dict(direct.get('summary', {}))}", flush=True)
+    print(
+        f"\n{count} destinations ({2 * count} targets); direct run (no proxy): wall {wall_direct:.1f} s, "
+        f"peak RSS {rss_direct:.0f} MiB, {dict(direct.get('summary', {}))}",
+        flush=True,
+    )
     seq0 = bench.through_proxy(0, sample, concurrency=1)[0]
-    print("| RTT | wall (pool 16) | round trips / destination | sequential (est.) | ideal bound | peak RSS "
-          "| DNS queries / dest | TCP connections / dest |")
+    print(
+        "| RTT | wall (pool 16) | round trips / destination | sequential (est.) | ideal bound | peak RSS "
+        "| DNS queries / dest | TCP connections / dest |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     wall0 = None
     for rtt in sorted(opts.rtt):
@@ -200,8 +240,11 @@ def run_count(bench, uris, count, opts, kamailio):
             seq, trips = seq0, 0.0
         sequential = seq / len(sample) * count
         ideal = max(wall0, sequential / POOL)
-        print(f"| {rtt} ms | {wall:.1f} s | {trips:.1f} | {sequential:.0f} s | {ideal:.1f} s | {rss:.0f} MiB "
-              f"| {stats.get('datagrams', 0) / count:.1f} | {stats.get('connections', 0) / count:.1f} |", flush=True)
+        print(
+            f"| {rtt} ms | {wall:.1f} s | {trips:.1f} | {sequential:.0f} s | {ideal:.1f} s | {rss:.0f} MiB "
+            f"| {stats.get('datagrams', 0) / count:.1f} | {stats.get('connections', 0) / count:.1f} |",
+            flush=True,
+        )
         if kamailio.proc.poll() is not None:
             raise SystemExit(f"kamailio died during the run:\n{kamailio.log_text()}")
 

@@ -6,6 +6,7 @@ PEERS_JSON (resolver port, CA bundle, destination URIs, inbound options), then r
 
     python demo/peers.py RUN_DIR PEERS_JSON
 """
+
 import json
 import signal
 import sys
@@ -27,17 +28,24 @@ OUTBOUND = ("clean", "expired", "wrong_name", "no_ptr", "leaf_only", "expiring")
 def describe(plan, pki, dns_port):
     client = plan.client
     return {
-        "resolvers": ["127.0.0.1"], "resolver_port": dns_port, "ca_bundle": str(pki.ca_bundle),
+        "resolvers": ["127.0.0.1"],
+        "resolver_port": dns_port,
+        "ca_bundle": str(pki.ca_bundle),
         "destinations": {name: plan.scenarios[name].uri for name in OUTBOUND},
         "inbound": {
-            "called_uri": plan.called_uri, "sbc_fqdn": plan.sbc_fqdn, "contact_fqdn": plan.contact_fqdn,
-            "clients": {name: {"client_cert": str(leaf.chain_file), "client_key": str(leaf.key_file)}
-                        for name, leaf in client.items()},
+            "called_uri": plan.called_uri,
+            "sbc_fqdn": plan.sbc_fqdn,
+            "contact_fqdn": plan.contact_fqdn,
+            "clients": {
+                name: {"client_cert": str(leaf.chain_file), "client_key": str(leaf.key_file)}
+                for name, leaf in client.items()
+            },
         },
         # The emulated Expressway-Es answer the API only; Kamailio listeners stand in for their SIP TLS
         # ports, each presenting one Expressway-E certificate (EXP-CERT reads it off the wire).
-        "expressway_e": {name: {"host": plan.address(e.index), "server_name": e.fqdn}
-                         for name, e in plan.expressway_e.items()},
+        "expressway_e": {
+            name: {"host": plan.address(e.index), "server_name": e.fqdn} for name, e in plan.expressway_e.items()
+        },
     }
 
 
@@ -48,13 +56,18 @@ def main(run_dir, peers_json):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with NamedServer(run_dir / "named", [plan.zone, plan.reverse]) as named, \
-            KamailioServer(run_dir / "kamailio", plan.profiles, servers=plan.servers):
+    with (
+        NamedServer(run_dir / "named", [plan.zone, plan.reverse]) as named,
+        KamailioServer(run_dir / "kamailio", plan.profiles, servers=plan.servers),
+    ):
         tmp = Path(peers_json + ".tmp")
         tmp.write_text(json.dumps(describe(plan, pki, named.port), indent=2))
         tmp.rename(peers_json)
-        print(f"named on 127.0.0.1:{named.port} (example.test, 127.in-addr.arpa); "
-              f"Kamailio SIPS on {plan.net}.0/24 ports 5061/5062", flush=True)
+        print(
+            f"named on 127.0.0.1:{named.port} (example.test, 127.in-addr.arpa); "
+            f"Kamailio SIPS on {plan.net}.0/24 ports 5061/5062",
+            flush=True,
+        )
         stop.wait()
 
 

@@ -5,6 +5,7 @@
 The root is picked by the SHA-256 of its DER encoding (the collection's copy of the Webex CA data marks it
 documented-current), never by its name. Users can do the same, or take the PEM from their own PKI team.
 """
+
 import ast
 import hashlib
 import ssl
@@ -29,8 +30,10 @@ def documented_current():
 def main(out_path):
     wanted = documented_current()
     text = Path(certifi.where()).read_text(encoding="ascii")
-    blocks = ["-----BEGIN CERTIFICATE-----" + part.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
-              for part in text.split("-----BEGIN CERTIFICATE-----")[1:]]
+    blocks = [
+        "-----BEGIN CERTIFICATE-----" + part.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+        for part in text.split("-----BEGIN CERTIFICATE-----")[1:]
+    ]
     found = [pem for pem in blocks if hashlib.sha256(ssl.PEM_cert_to_DER_cert(pem)).hexdigest() in wanted]
     if not found:
         raise SystemExit("the Webex root is not in this certifi bundle")

@@ -8,6 +8,7 @@ committed page differs from what this script writes. ``--check`` exits 1 instead
 
     python scripts/gen_rules_doc.py [--check]
 """
+
 from __future__ import annotations
 
 import importlib
@@ -53,7 +54,9 @@ def load_catalogue(root=ROOT):
         (namespace / 'expressway').symlink_to(root.resolve(), target_is_directory=True)
         sys.path.insert(0, tmp)
         try:
-            return importlib.import_module('ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue')
+            return importlib.import_module(
+                'ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue'
+            )
         finally:
             sys.path.remove(tmp)
 

@@ -9,6 +9,7 @@ the collection differs from what the JSON gives.
 
     python scripts/gen_webex_cas.py [--check] [path/to/webex-trusted-cas.json]
 """
+
 from __future__ import annotations
 
 import json

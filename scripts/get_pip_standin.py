@@ -5,6 +5,7 @@ virtual environment it creates. Where that host cannot be reached, this script d
 job from the interpreter's own ``ensurepip`` and then installs the requested packages from
 the configured package index, so the sanity tool chain still comes from PyPI.
 """
+
 import subprocess
 import sys
 

@@ -9,6 +9,10 @@ step() { printf '\n==> %s\n' "$*"; }
 step "changelog fragments (antsibull-changelog lint)"
 "$bin/antsibull-changelog" lint
 
+step "ruff format --check and ruff check (settings: .ruff.toml)"
+"$bin/ruff" format --check .
+"$bin/ruff" check .
+
 step "ansible-test sanity"
 bash scripts/sanity.sh
 

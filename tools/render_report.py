@@ -7,6 +7,7 @@ The renderer imports itself as ``ansible_collections.ucops.expressway...``; a ch
 that way, so this wrapper registers the checkout under that package name and runs the same CLI an
 installed collection offers with ``python -m``. Arguments: see ``--help``.
 """
+
 import sys
 import types
 from pathlib import Path
@@ -15,8 +16,11 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 
 
 def _alias_checkout():
-    for name, path in (("ansible_collections", None), ("ansible_collections.ucops", None),
-                       ("ansible_collections.ucops.expressway", CHECKOUT)):
+    for name, path in (
+        ("ansible_collections", None),
+        ("ansible_collections.ucops", None),
+        ("ansible_collections.ucops.expressway", CHECKOUT),
+    ):
         if name not in sys.modules:
             package = types.ModuleType(name)
             package.__path__ = [str(path)] if path else []

@@ -66,8 +66,9 @@ def webex_b2b_objects(inputs, system=None):
         raise AnsibleFilterError(f'webex_b2b_objects expects a dict of inputs, got {type(inputs).__name__}')
     unknown = sorted(set(inputs) - set(_webex.INPUTS))
     if unknown:
-        raise AnsibleFilterError(f'webex_b2b_objects: unknown input(s) {", ".join(unknown)}; '
-                                 f'allowed: {", ".join(sorted(_webex.INPUTS))}')
+        raise AnsibleFilterError(
+            f'webex_b2b_objects: unknown input(s) {", ".join(unknown)}; allowed: {", ".join(sorted(_webex.INPUTS))}'
+        )
     system = system or {'product': 'E', 'version': 'X14.3'}
     given = {key: value for key, value in inputs.items() if value is not None}
     return dict(_webex.host_objects(inputs, system), gate=_webex.gate(dict(_webex.INPUTS, **given), system))

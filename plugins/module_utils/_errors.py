@@ -57,8 +57,13 @@ class ApiError(ExpresswayError):
         super().__init__(text)
 
     def fail_kwargs(self):
-        return {'msg': str(self), 'method': self.method, 'url': self.url,
-                'status': self.status, 'server_message': self.message}
+        return {
+            'msg': str(self),
+            'method': self.method,
+            'url': self.url,
+            'status': self.status,
+            'server_message': self.message,
+        }
 
 
 class AuthError(ApiError):

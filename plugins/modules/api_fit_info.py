@@ -205,14 +205,19 @@ def run(client, params):
 
 
 def main():
-    spec = dict(connection_argument_spec(),
-                resources={'type': 'list', 'elements': 'str', 'choices': probe_names()},
-                raml_dest={'type': 'path'})
+    spec = dict(
+        connection_argument_spec(),
+        resources={'type': 'list', 'elements': 'str', 'choices': probe_names()},
+        raml_dest={'type': 'path'},
+    )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     dest = module.params['raml_dest']
     if dest and not os.path.isdir(os.path.dirname(os.path.abspath(dest))):
-        module.fail_json(msg=f'Invalid value {dest!r} for option raml_dest: its folder does not exist; '
-                             'allowed: a file path in an existing folder', option='raml_dest')
+        module.fail_json(
+            msg=f'Invalid value {dest!r} for option raml_dest: its folder does not exist; '
+            'allowed: a file path in an existing folder',
+            option='raml_dest',
+        )
     result = call_api(module, lambda client: run(client, module.params))
     module.exit_json(changed=False, **result)
 

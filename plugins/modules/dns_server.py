@@ -115,17 +115,27 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 
 
 def main():
-    spec = dict(connection_argument_spec(),
-                servers={'type': 'list', 'elements': 'str', 'required': True},
-                state={'type': 'str', 'default': 'present', 'choices': ['present', 'exact']})
+    spec = dict(
+        connection_argument_spec(),
+        servers={'type': 'list', 'elements': 'str', 'required': True},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'exact']},
+    )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     params = module.params
 
     def operation(client):
         servers = validate.check_dns_servers(params['servers'], params['state'], fields.DNS_SERVER_MAX)
         items = [{'index': slot, 'address': address} for slot, address in enumerate(servers, start=1)]
-        return run_collection(client, fields.DNS_SERVER, items, 'index', params['state'], module.check_mode,
-                              module._diff, normalize=validate.canonical_address)
+        return run_collection(
+            client,
+            fields.DNS_SERVER,
+            items,
+            'index',
+            params['state'],
+            module.check_mode,
+            module._diff,
+            normalize=validate.canonical_address,
+        )
 
     result = call_api(module, operation)
     module.exit_json(**result)

@@ -94,11 +94,16 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 
 def main():
     resource = fields.DNS_SETTINGS
-    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec(),
-                                                                      state=False),
-                           supports_check_mode=True)
-    result = call_api(module, lambda client: run_singleton(
-        client, resource, module.params, module.check_mode, module._diff, prechecks=[validate.check_dns_settings]))
+    module = AnsibleModule(
+        argument_spec=fields.module_argument_spec(resource, connection_argument_spec(), state=False),
+        supports_check_mode=True,
+    )
+    result = call_api(
+        module,
+        lambda client: run_singleton(
+            client, resource, module.params, module.check_mode, module._diff, prechecks=[validate.check_dns_settings]
+        ),
+    )
     module.exit_json(**result)
 
 

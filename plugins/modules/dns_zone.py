@@ -200,10 +200,12 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 
 def main():
     resource = fields.DNS_ZONE
-    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec()),
-                           supports_check_mode=True)
-    result = call_api(module, lambda client: run_named(
-        client, resource, module.params, module.check_mode, module._diff))
+    module = AnsibleModule(
+        argument_spec=fields.module_argument_spec(resource, connection_argument_spec()), supports_check_mode=True
+    )
+    result = call_api(
+        module, lambda client: run_named(client, resource, module.params, module.check_mode, module._diff)
+    )
     module.exit_json(**result)
 
 

@@ -237,18 +237,22 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.valid
 def argument_spec():
     options = {f.option: f.argspec() for f in fields.FIREWALL_RULE.fields if f.option != 'index'}
     options['priority']['required'] = True
-    return dict(connection_argument_spec(),
-                rules={'type': 'list', 'elements': 'dict', 'required': True, 'options': options},
-                state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
-                activate={'type': 'bool', 'default': True},
-                lockout_protection={'type': 'bool', 'default': True},
-                management_port={'type': 'int'})
+    return dict(
+        connection_argument_spec(),
+        rules={'type': 'list', 'elements': 'dict', 'required': True, 'options': options},
+        state={'type': 'str', 'default': 'present', 'choices': ['present', 'absent']},
+        activate={'type': 'bool', 'default': True},
+        lockout_protection={'type': 'bool', 'default': True},
+        management_port={'type': 'int'},
+    )
 
 
 def main():
     module = ExpresswayModule(argument_spec=argument_spec(), supports_check_mode=True)
-    result = call_api(module, lambda client: run_firewall(
-        client, check_firewall_params(module.params), module.check_mode, module._diff))
+    result = call_api(
+        module,
+        lambda client: run_firewall(client, check_firewall_params(module.params), module.check_mode, module._diff),
+    )
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)

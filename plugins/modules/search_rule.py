@@ -196,13 +196,24 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 
 def main():
     resource = fields.SEARCH_RULE
-    module = AnsibleModule(argument_spec=fields.module_argument_spec(resource, connection_argument_spec()),
-                           supports_check_mode=True)
-    result = call_api(module, lambda client: run_named(
-        client, resource, module.params, module.check_mode, module._diff,
-        prechecks=[validate.check_regex],
-        refchecks=[validate.check_regex_with_current, partial(
-            validate.check_zone_references, check_mode=module.check_mode, warn=module.warn)]))
+    module = AnsibleModule(
+        argument_spec=fields.module_argument_spec(resource, connection_argument_spec()), supports_check_mode=True
+    )
+    result = call_api(
+        module,
+        lambda client: run_named(
+            client,
+            resource,
+            module.params,
+            module.check_mode,
+            module._diff,
+            prechecks=[validate.check_regex],
+            refchecks=[
+                validate.check_regex_with_current,
+                partial(validate.check_zone_references, check_mode=module.check_mode, warn=module.warn),
+            ],
+        ),
+    )
     module.exit_json(**result)
 
 

@@ -72,8 +72,9 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 
 def main():
     resource = fields.SEARCH_RULE
-    module = AnsibleModule(argument_spec=fields.info_argument_spec(resource, connection_argument_spec()),
-                           supports_check_mode=True)
+    module = AnsibleModule(
+        argument_spec=fields.info_argument_spec(resource, connection_argument_spec()), supports_check_mode=True
+    )
     objects = call_api(module, lambda client: list_named(client, resource, module.params['name']))
     module.exit_json(changed=False, search_rules=objects)
 

@@ -92,8 +92,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.versi
 
 def main():
     module = AnsibleModule(argument_spec=connection_argument_spec(), supports_check_mode=True)
-    info = call_api(module, lambda client: fields.sysinfo_to_options(
-        client.get_singleton(fields.SYSINFO_PATH)))
+    info = call_api(module, lambda client: fields.sysinfo_to_options(client.get_singleton(fields.SYSINFO_PATH)))
     try:
         info['version_tuple'] = list(parse_version(info['version']))
     except ValueError as err:

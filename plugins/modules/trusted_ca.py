@@ -121,15 +121,24 @@ def read_pem(module):
 
 
 def main():
-    spec = dict(connection_argument_spec(), certificate={'type': 'str'}, path={'type': 'path'},
-                state={'type': 'str', 'default': 'present', 'choices': ['present']})
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           mutually_exclusive=[('certificate', 'path')], required_one_of=[('certificate', 'path')])
+    spec = dict(
+        connection_argument_spec(),
+        certificate={'type': 'str'},
+        path={'type': 'path'},
+        state={'type': 'str', 'default': 'present', 'choices': ['present']},
+    )
+    module = AnsibleModule(
+        argument_spec=spec,
+        supports_check_mode=True,
+        mutually_exclusive=[('certificate', 'path')],
+        required_one_of=[('certificate', 'path')],
+    )
     if not truststore.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=truststore.CRYPTOGRAPHY_IMPORT_ERROR)
     pem_text, option = read_pem(module)
-    result = call_api(module, lambda client: truststore.run_append(
-        client, pem_text, option, module.check_mode, module._diff))
+    result = call_api(
+        module, lambda client: truststore.run_append(client, pem_text, option, module.check_mode, module._diff)
+    )
     module.exit_json(**result)
 
 

@@ -268,8 +268,7 @@ def main():
     module = ExpresswayModule(argument_spec=argument_spec, supports_check_mode=True)
     if not certificates.HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=certificates.CRYPTOGRAPHY_IMPORT_ERROR)
-    exit_with_results(module, call_api(module, lambda client: config.run(
-        client, check_config_params(module.params))))
+    exit_with_results(module, call_api(module, lambda client: config.run(client, check_config_params(module.params))))
 
 
 if __name__ == '__main__':

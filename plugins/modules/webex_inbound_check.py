@@ -229,9 +229,12 @@ def main():
         webex_trusted_cas=dict(type='path'),
         tls_verify_subject_name=dict(type='str'),
     )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True,
-                           required_together=[('client_cert', 'client_key')],
-                           mutually_exclusive=[('expressway', 'webex_trusted_cas')])
+    module = AnsibleModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        required_together=[('client_cert', 'client_key')],
+        mutually_exclusive=[('expressway', 'webex_trusted_cas')],
+    )
     context.require_libraries(module, needs_certifi=not module.params['ca_bundle'])
     try:
         rows = inbound.run(context.CheckContext(module.params), module.params)

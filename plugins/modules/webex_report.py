@@ -171,7 +171,14 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.ucops.expressway.plugins.module_utils._report.document import ReportError, build_report
 from ansible_collections.ucops.expressway.plugins.module_utils._report.merge import load_report, merge_reports
 from ansible_collections.ucops.expressway.plugins.module_utils._report.render import (
-    FILE_NAMES, FORMATS, HAS_JINJA2, JINJA2_IMPORT_ERROR, render_all, render_terminal, write_reports)
+    FILE_NAMES,
+    FORMATS,
+    HAS_JINJA2,
+    JINJA2_IMPORT_ERROR,
+    render_all,
+    render_terminal,
+    write_reports,
+)
 
 
 def run(module):
@@ -179,12 +186,20 @@ def run(module):
     if "html" in params["formats"] and not HAS_JINJA2:
         module.fail_json(msg=missing_required_lib("jinja2"), exception=JINJA2_IMPORT_ERROR)
     try:
-        report = build_report(params["results"], group_by=params["group_by"], title=params["title"],
-                              resolvers=params["resolvers"], trust_bundles=params["trust_bundles"],
-                              expiry_warning_days=params["expiry_warning_days"])
+        report = build_report(
+            params["results"],
+            group_by=params["group_by"],
+            title=params["title"],
+            resolvers=params["resolvers"],
+            trust_bundles=params["trust_bundles"],
+            expiry_warning_days=params["expiry_warning_days"],
+        )
         if params["merge_from"]:
-            report = merge_reports([load_report(path) for path in params["merge_from"]] + [report],
-                                   title=params["title"], expiry_warning_days=params["expiry_warning_days"])
+            report = merge_reports(
+                [load_report(path) for path in params["merge_from"]] + [report],
+                title=params["title"],
+                expiry_warning_days=params["expiry_warning_days"],
+            )
     except ReportError as err:
         module.fail_json(msg="cannot build the report: %s" % err)
     rendered = render_all(report, params["formats"])

@@ -1,4 +1,5 @@
 """Fixtures for the emulator's own tests: the process helpers plus a small API client."""
+
 import pytest
 import requests
 
@@ -44,6 +45,7 @@ def client(emulator):
 def shared_emulator(tmp_path_factory, emulator_state_dir):
     """One instance for a module's tests that only send refused writes (they leave no state)."""
     from support.emulator import Emulator  # pylint: disable=import-outside-toplevel  # after pytest_plugins
+
     with Emulator(tmp_path_factory.mktemp("shared"), [{"name": "shared"}], state_dir=emulator_state_dir) as emu:
         yield emu
 

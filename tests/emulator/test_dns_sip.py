@@ -1,4 +1,5 @@
 """DNS settings, default DNS servers (index 1-5) and the SIP configuration singleton."""
+
 import pytest
 
 from conftest import message
@@ -31,15 +32,18 @@ def test_dns_server_crud(client):
     assert client.get(SERVERS).json() == []
 
 
-@pytest.mark.parametrize("body", [
-    {"DefaultDNSServers": {"index": 6, "address": "192.0.2.6"}},
-    {"DefaultDNSServers": {"index": 0, "address": "192.0.2.6"}},
-    {"DefaultDNSServers": {"index": 1, "address": "192.0.2.300"}},
-    {"DefaultDNSServers": {"index": 1, "address": "dns.example.test"}},
-    {"DefaultDNSServers": {"index": 1}},
-    {"DefaultDNSServers": {"index": 1, "address": "192.0.2.6", "port": 53}},
-    {"index": 1, "address": "192.0.2.6"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"DefaultDNSServers": {"index": 6, "address": "192.0.2.6"}},
+        {"DefaultDNSServers": {"index": 0, "address": "192.0.2.6"}},
+        {"DefaultDNSServers": {"index": 1, "address": "192.0.2.300"}},
+        {"DefaultDNSServers": {"index": 1, "address": "dns.example.test"}},
+        {"DefaultDNSServers": {"index": 1}},
+        {"DefaultDNSServers": {"index": 1, "address": "192.0.2.6", "port": 53}},
+        {"index": 1, "address": "192.0.2.6"},
+    ],
+)
 def test_dns_server_validation(shared_client, body):
     assert shared_client.post(SERVERS, body).status_code == 400
     assert shared_client.get(SERVERS).json() == []
@@ -60,5 +64,9 @@ def test_sip_configuration_is_a_one_element_array(client):
     assert client.put("common/protocol/sip/configuration", {"MutualTLSMode": "On"}).status_code == 200
     assert client.get("common/protocol/sip/configuration").json()[0]["MutualTLSMode"] == "On"
     assert client.put("common/protocol/sip/configuration", {"TLSPort": 80}).status_code == 400
-    assert client.put("common/protocol/sip/configuration",
-                      {"TCPOutboundPortStart": 30000, "TCPOutboundPortEnd": 29000}).status_code == 400
+    assert (
+        client.put(
+            "common/protocol/sip/configuration", {"TCPOutboundPortStart": 30000, "TCPOutboundPortEnd": 29000}
+        ).status_code
+        == 400
+    )

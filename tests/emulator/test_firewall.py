@@ -1,4 +1,5 @@
 """Firewall rules: pending edits, activation (refused on a priority clash), version gate."""
+
 import pytest
 
 from conftest import message
@@ -9,14 +10,28 @@ ACTIVE = "common/current/active/firewallrules"
 
 
 def _fw(**extra):
-    return dict({"Priority": 10, "Address": "192.0.2.0", "PrefixLength": 24, "Transport": "TCP",
-                 "StartPort": 5061, "EndPort": 5062, "Action": "Allow"}, **extra)
+    return dict(
+        {
+            "Priority": 10,
+            "Address": "192.0.2.0",
+            "PrefixLength": 24,
+            "Transport": "TCP",
+            "StartPort": 5061,
+            "EndPort": 5062,
+            "Action": "Allow",
+        },
+        **extra,
+    )
 
 
 def test_pending_then_activation(client):
     assert client.post(PENDING, _fw()).status_code == 201
-    assert client.post(PENDING, _fw(Priority=20, Address="2001:db8::", PrefixLength=32,
-                                    Action="Drop", Description="v6")).status_code == 201
+    assert (
+        client.post(
+            PENDING, _fw(Priority=20, Address="2001:db8::", PrefixLength=32, Action="Drop", Description="v6")
+        ).status_code
+        == 201
+    )
     pending = client.get(PENDING).json()
     assert [(r["Index"], r["Priority"]) for r in pending] == [(1, 10), (2, 20)]
     assert pending[0]["Interface"] == "LAN1" and pending[0]["Service"] == "Custom"
@@ -49,14 +64,22 @@ def test_explicit_index_and_unknown_index(client):
     assert client.delete(PENDING, {"Index": 3}).status_code == 400
 
 
-@pytest.mark.parametrize("extra, words", [
-    ({"PrefixLength": 33}, "0-32"), ({"Address": "2001:db8::", "PrefixLength": 129}, "range"),
-    ({"Address": "192.0.2.0/24"}, "IPv4 or IPv6"), ({"Transport": "SCTP"}, "Transport"),
-    ({"StartPort": 6000, "EndPort": 5000}, "StartPort"), ({"EndPort": 65536}, "range"),
-    ({"Action": "Deny"}, "Action"), ({"Interface": "LAN3"}, "Interface"),
-    ({"Interface": "LAN2"}, "Advanced Networking"), ({"Priority": "10"}, "integer"),
-    ({"Protocol": "TCP"}, "Unknown key"),
-])
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        ({"PrefixLength": 33}, "0-32"),
+        ({"Address": "2001:db8::", "PrefixLength": 129}, "range"),
+        ({"Address": "192.0.2.0/24"}, "IPv4 or IPv6"),
+        ({"Transport": "SCTP"}, "Transport"),
+        ({"StartPort": 6000, "EndPort": 5000}, "StartPort"),
+        ({"EndPort": 65536}, "range"),
+        ({"Action": "Deny"}, "Action"),
+        ({"Interface": "LAN3"}, "Interface"),
+        ({"Interface": "LAN2"}, "Advanced Networking"),
+        ({"Priority": "10"}, "integer"),
+        ({"Protocol": "TCP"}, "Unknown key"),
+    ],
+)
 def test_rule_validation(shared_client, extra, words):
     response = shared_client.post(PENDING, _fw(**extra))
     assert response.status_code == 400 and words in message(response)

@@ -1,4 +1,5 @@
 """Fleets in one process, cluster peers refusing replicated config, seeds and clean shutdown."""
+
 import json
 
 import requests
@@ -6,30 +7,38 @@ import requests
 from conftest import message
 
 SEED = {
-    "zones": {"dnszone": [{"Name": "Webex zone", "ZoneProfile": "Custom"}],
-              "traversalserver": [{"Name": "Traversal server"}]},
+    "zones": {
+        "dnszone": [{"Name": "Webex zone", "ZoneProfile": "Custom"}],
+        "traversalserver": [{"Name": "Traversal server"}],
+    },
     "searchrules": [{"Name": "To Webex", "Priority": 10, "TargetName": "Webex zone", "PatternString": "x"}],
     "dnsservers": [{"index": 1, "address": "127.0.0.53"}],
     "dns": {"SystemHostName": "exp1", "DomainName": "b2b.example.test"},
-    "firewall": {"pending": [{"Priority": 5, "Address": "192.0.2.0", "PrefixLength": 24, "Action": "Allow"}],
-                 "active": [{"Priority": 1, "Address": "198.51.100.0", "PrefixLength": 24, "Action": "Drop"}]},
+    "firewall": {
+        "pending": [{"Priority": 5, "Address": "192.0.2.0", "PrefixLength": 24, "Action": "Allow"}],
+        "active": [{"Priority": 1, "Address": "198.51.100.0", "PrefixLength": 24, "Action": "Drop"}],
+    },
 }
 
 
 def _fleet(emulator_factory):
-    return emulator_factory([
-        {"name": "primary", "cluster_role": "primary", "seed": SEED, "system_name": "exp-primary"},
-        {"name": "peer", "cluster_role": "peer", "seed": SEED},
-        {"name": "expc", "product": "expressway-c", "version": "X8.11.4"},
-    ])
+    return emulator_factory(
+        [
+            {"name": "primary", "cluster_role": "primary", "seed": SEED, "system_name": "exp-primary"},
+            {"name": "peer", "cluster_role": "peer", "seed": SEED},
+            {"name": "expc", "product": "expressway-c", "version": "X8.11.4"},
+        ]
+    )
 
 
 def test_fleet_ready_file_and_log_instances(emulator_factory, client_for):
     emu = _fleet(emulator_factory)
     ready = json.loads(emu.ready_path.read_text())
     assert [(i["name"], i["product"], i["version"]) for i in ready["instances"]] == [
-        ("primary", "expressway-e", "X14.3.2"), ("peer", "expressway-e", "X14.3.2"),
-        ("expc", "expressway-c", "X8.11.4")]
+        ("primary", "expressway-e", "X14.3.2"),
+        ("peer", "expressway-e", "X14.3.2"),
+        ("expc", "expressway-c", "X8.11.4"),
+    ]
     assert len({i["url"] for i in ready["instances"]}) == 3 and ready["ca"] == emu.ca_path
     for name in ("primary", "peer", "expc"):
         assert client_for(emu, name=name).get("sysinfo").status_code == 200
@@ -56,8 +65,11 @@ def test_peer_refuses_cluster_wide_writes(emulator_factory, client_for):
     for call, path, body in [
         (peer.post, "common/zone/dnszone", {"Name": "new"}),
         (peer.put, "common/searchrule", {"Name": "To Webex", "Priority": 11}),
-        (peer.post, "common/firewallrules/configuration", {"Priority": 6, "Address": "192.0.2.9",
-                                                           "PrefixLength": 32, "Action": "Allow"}),
+        (
+            peer.post,
+            "common/firewallrules/configuration",
+            {"Priority": 6, "Address": "192.0.2.9", "PrefixLength": 32, "Action": "Allow"},
+        ),
         (peer.put, "common/firewallrules/activation", None),
         (peer.put, "common/protocol/sip/configuration", {"TLSMode": "On"}),
     ]:
@@ -65,8 +77,10 @@ def test_peer_refuses_cluster_wide_writes(emulator_factory, client_for):
         assert response.status_code == 400 and "primary" in message(response)
     files = {"file": ("r.pem", peer.get("certs/root").text)}
     assert peer.request("POST", "certs/root", files=files, headers={"X-CSRF-Header": "1"}).status_code == 400
-    assert peer.post("common/dns/dnsserver", {"DefaultDNSServers": {"index": 2, "address": "127.0.0.2"}}
-                     ).status_code == 201
+    assert (
+        peer.post("common/dns/dnsserver", {"DefaultDNSServers": {"index": 2, "address": "127.0.0.2"}}).status_code
+        == 201
+    )
     assert peer.put("common/dns/dns", {"SystemHostName": "exp2"}).status_code == 200
     assert peer.get("common/zone/dnszone").json()[0]["Name"] == "Webex zone"
     assert primary.post("common/zone/dnszone", {"Name": "new"}).status_code == 201

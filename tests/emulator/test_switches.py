@@ -1,4 +1,5 @@
 """Answer-shape switches and the fail-after-apply fault: defaults unchanged, each alternative as documented."""
+
 import json
 import subprocess
 import sys
@@ -18,8 +19,13 @@ ROOTS = "certs/root"
 
 
 def _fw(priority):
-    return {"Priority": priority, "Address": "192.0.2.0", "PrefixLength": 24, "Action": "Allow",
-            "Description": f"rule {priority}"}
+    return {
+        "Priority": priority,
+        "Address": "192.0.2.0",
+        "PrefixLength": 24,
+        "Action": "Allow",
+        "Description": f"rule {priority}",
+    }
 
 
 def _start(factory, client_for, **switches):
@@ -36,8 +42,9 @@ def test_defaults_are_the_shapes_before_the_switches(client):
     assert client.get(ROOTS).text.startswith("-----BEGIN CERTIFICATE-----")
 
 
-@pytest.mark.parametrize("miss, status, body", [
-    ("empty-list", 200, []), ("empty-object", 200, {}), ("404", 404, None), ("400", 400, None)])
+@pytest.mark.parametrize(
+    "miss, status, body", [("empty-list", 200, []), ("empty-object", 200, {}), ("404", 404, None), ("400", 400, None)]
+)
 def test_name_miss(emulator_factory, client_for, miss, status, body):
     _emu, client = _start(emulator_factory, client_for, name_miss=miss)
     for path in (ZONES, RULES):
@@ -74,12 +81,20 @@ ONE = {"index": 2, "address": "192.0.2.53"}
 TWO = {"index": 3, "address": "2001:db8::53"}
 
 
-@pytest.mark.parametrize("shape, none, one, two", [
-    ("bare", [], [ONE], [ONE, TWO]),
-    ("wrapped", {}, {"DefaultDNSServers": ONE}, {"DefaultDNSServers": [ONE, TWO]}),
-    ("wrapped-list", {"DefaultDNSServers": []}, {"DefaultDNSServers": [ONE]}, {"DefaultDNSServers": [ONE, TWO]}),
-    ("list-of-wrappers", [], [{"DefaultDNSServers": ONE}], [{"DefaultDNSServers": ONE}, {"DefaultDNSServers": TWO}]),
-])
+@pytest.mark.parametrize(
+    "shape, none, one, two",
+    [
+        ("bare", [], [ONE], [ONE, TWO]),
+        ("wrapped", {}, {"DefaultDNSServers": ONE}, {"DefaultDNSServers": [ONE, TWO]}),
+        ("wrapped-list", {"DefaultDNSServers": []}, {"DefaultDNSServers": [ONE]}, {"DefaultDNSServers": [ONE, TWO]}),
+        (
+            "list-of-wrappers",
+            [],
+            [{"DefaultDNSServers": ONE}],
+            [{"DefaultDNSServers": ONE}, {"DefaultDNSServers": TWO}],
+        ),
+    ],
+)
 def test_dns_server_shape(emulator_factory, client_for, shape, none, one, two):
     _emu, client = _start(emulator_factory, client_for, dns_server_shape=shape)
     assert client.get(SERVERS).json() == none
@@ -100,8 +115,10 @@ def test_firewall_index_after_delete(emulator_factory, client_for, mode, after):
     assert client.get(PENDING).json()[-1]["Index"] == after[-1][0] + 1
 
 
-@pytest.mark.parametrize("answer, content_type, text", [
-    ("html", "text/html", "<!DOCTYPE html>"), ("empty", "text/plain", ""), ("garbage", "text/plain", "Certificate")])
+@pytest.mark.parametrize(
+    "answer, content_type, text",
+    [("html", "text/html", "<!DOCTYPE html>"), ("empty", "text/plain", ""), ("garbage", "text/plain", "Certificate")],
+)
 def test_certs_root_answer(emulator_factory, client_for, answer, content_type, text):
     _emu, client = _start(emulator_factory, client_for, certs_root_answer=answer)
     response = client.get(ROOTS)
@@ -132,12 +149,15 @@ def test_fail_after_apply_reset_drops_the_connection(emulator_factory, client_fo
     assert [e["status"] for e in emu.requests(method="PUT")] == [0, 200]
 
 
-@pytest.mark.parametrize("spec, words", [
-    ({"name_miss": "410"}, "name_miss must be one of"),
-    ({"dns_server_shape": "nested"}, "dns_server_shape must be one of"),
-    ({"fail_after_apply": "GET:1:500"}, "METHOD:N:ANSWER"),
-    ({"fail_after_apply": "POST:0:500"}, "METHOD:N:ANSWER"),
-])
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        ({"name_miss": "410"}, "name_miss must be one of"),
+        ({"dns_server_shape": "nested"}, "dns_server_shape must be one of"),
+        ({"fail_after_apply": "GET:1:500"}, "METHOD:N:ANSWER"),
+        ({"fail_after_apply": "POST:0:500"}, "METHOD:N:ANSWER"),
+    ],
+)
 def test_bad_switch_values_stop_startup(emulator_factory, spec, words):
     with pytest.raises(EmulatorError) as err:
         emulator_factory([dict({"name": "bad"}, **spec)])
@@ -146,10 +166,31 @@ def test_bad_switch_values_stop_startup(emulator_factory, spec, words):
 
 def test_switches_on_the_command_line(tmp_path, emulator_state_dir):
     ready = tmp_path / "ready.json"
-    cmd = [sys.executable, "-m", "expressway_emulator", "--listen", "127.0.0.1:0", "--name-miss", "404",
-           "--create-status", "200", "--dns-server-shape", "wrapped-list", "--singleton-shape", "object",
-           "--firewall-index", "compact", "--certs-root-answer", "empty", "--fail-after-apply", "DELETE:1:500",
-           "--state-dir", str(emulator_state_dir), "--ready-file", str(ready)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "expressway_emulator",
+        "--listen",
+        "127.0.0.1:0",
+        "--name-miss",
+        "404",
+        "--create-status",
+        "200",
+        "--dns-server-shape",
+        "wrapped-list",
+        "--singleton-shape",
+        "object",
+        "--firewall-index",
+        "compact",
+        "--certs-root-answer",
+        "empty",
+        "--fail-after-apply",
+        "DELETE:1:500",
+        "--state-dir",
+        str(emulator_state_dir),
+        "--ready-file",
+        str(ready),
+    ]
     proc = subprocess.Popen(cmd, env={"PYTHONPATH": str(EMULATOR_PATH)}, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 20
@@ -159,8 +200,9 @@ def test_switches_on_the_command_line(tmp_path, emulator_state_dir):
         base = doc["instances"][0]["url"] + "/api/provisioning/"
 
         def call(method, path, body=None):
-            return requests.request(method, base + path, json=body, auth=("admin", "Expressway-Emul4tor"),
-                                    verify=doc["ca"], timeout=10)
+            return requests.request(
+                method, base + path, json=body, auth=("admin", "Expressway-Emul4tor"), verify=doc["ca"], timeout=10
+            )
 
         assert call("GET", ZONES + "/name/z").status_code == 404
         assert call("POST", ZONES, {"Name": "z"}).status_code == 200

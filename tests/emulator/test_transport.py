@@ -1,4 +1,5 @@
 """Transport rules: HTTPS with the generated CA, Basic auth, prefixes, JSON only, no queries."""
+
 import json
 import subprocess
 import sys
@@ -55,7 +56,9 @@ def test_unknown_path_and_method(client):
 
 def test_non_json_bodies_are_refused(client):
     path = "common/zone/dnszone"
-    response = client.request("POST", path, data="Name=x", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    response = client.request(
+        "POST", path, data="Name=x", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
     assert response.status_code == 415
     response = client.request("POST", path, data="{not json", headers=JSON)
     assert response.status_code == 400
@@ -91,9 +94,23 @@ def test_request_log_lines(emulator, client):
 def test_single_instance_cli_with_password_file(tmp_path, emulator_state_dir):
     (tmp_path / "pw").write_text("S3cret-pass\n")
     ready = tmp_path / "ready.json"
-    cmd = [sys.executable, "-m", "expressway_emulator", "--listen", "127.0.0.1:0", "--product", "expressway-c",
-           "--version", "X12.5", "--password-file", str(tmp_path / "pw"), "--state-dir", str(emulator_state_dir),
-           "--ready-file", str(ready)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "expressway_emulator",
+        "--listen",
+        "127.0.0.1:0",
+        "--product",
+        "expressway-c",
+        "--version",
+        "X12.5",
+        "--password-file",
+        str(tmp_path / "pw"),
+        "--state-dir",
+        str(emulator_state_dir),
+        "--ready-file",
+        str(ready),
+    ]
     proc = subprocess.Popen(cmd, env={"PYTHONPATH": str(EMULATOR_PATH)}, stdout=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 20

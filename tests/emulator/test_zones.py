@@ -1,16 +1,30 @@
 """Zones: CRUD status codes, defaults, strict validation, name filter, rename, product paths."""
+
 import pytest
 
 from conftest import message
 
 DNS = "common/zone/dnszone"
 DNS_DEFAULTS = {
-    "HopCount": 15, "H323Mode": "On", "SIPMode": "On", "SIPTLSVerifyMode": "Off", "SIPTLSVerifySubjectName": "",
-    "SIPTLSVerifyInboundClassification": "Off", "SIPDefaultTransport": "UDP", "SIPMediaEncryptionMode": "Auto",
-    "SIPMediaICESupport": "Off", "SIPPreloadedSipRoutesSupport": "Off", "SIPDnsOverrideOverride": "Off",
-    "SIPDnsOverrideName": "", "ZoneProfile": "Default", "SIPSearchAutoResponse": "Off",
-    "IncludeAddressRecord": "Off", "SIPParameterPreservationMode": "Off", "SIPPoisonMode": "Off",
-    "SIPUDPBFCPFilterMode": "Off", "SIPRecordRouteAddressType": "IP",
+    "HopCount": 15,
+    "H323Mode": "On",
+    "SIPMode": "On",
+    "SIPTLSVerifyMode": "Off",
+    "SIPTLSVerifySubjectName": "",
+    "SIPTLSVerifyInboundClassification": "Off",
+    "SIPDefaultTransport": "UDP",
+    "SIPMediaEncryptionMode": "Auto",
+    "SIPMediaICESupport": "Off",
+    "SIPPreloadedSipRoutesSupport": "Off",
+    "SIPDnsOverrideOverride": "Off",
+    "SIPDnsOverrideName": "",
+    "ZoneProfile": "Default",
+    "SIPSearchAutoResponse": "Off",
+    "IncludeAddressRecord": "Off",
+    "SIPParameterPreservationMode": "Off",
+    "SIPPoisonMode": "Off",
+    "SIPUDPBFCPFilterMode": "Off",
+    "SIPRecordRouteAddressType": "IP",
 }
 
 
@@ -19,8 +33,9 @@ def test_crud_status_codes_and_defaults(client):
     created = client.post(DNS, {"Name": "Webex zone"})
     assert created.status_code == 201 and message(created)
     assert client.get(DNS).json() == [dict(Name="Webex zone", **DNS_DEFAULTS)]
-    updated = client.put(DNS, {"Name": "Webex zone", "SIPTLSVerifyMode": "On",
-                               "SIPTLSVerifySubjectName": "callservice.example.test"})
+    updated = client.put(
+        DNS, {"Name": "Webex zone", "SIPTLSVerifyMode": "On", "SIPTLSVerifySubjectName": "callservice.example.test"}
+    )
     assert updated.status_code == 200
     zone = client.get(DNS).json()[0]
     assert zone["SIPTLSVerifyMode"] == "On" and zone["SIPTLSVerifySubjectName"] == "callservice.example.test"
@@ -29,21 +44,24 @@ def test_crud_status_codes_and_defaults(client):
     assert client.get(DNS).json() == []
 
 
-@pytest.mark.parametrize("body, words", [
-    ({"Name": "z", "SIPMode": "on"}, "SIPMode"),
-    ({"Name": "z", "ZoneProfile": "Webex"}, "ZoneProfile"),
-    ({"Name": "z", "HopCount": 0}, "range"),
-    ({"Name": "z", "HopCount": 256}, "range"),
-    ({"Name": "z", "HopCount": "15"}, "integer"),
-    ({"Name": "z", "HopCount": True}, "integer"),
-    ({"Name": "z", "SIPMode": True}, "string"),
-    ({"Name": "z", "TLSVerifyMode": "On"}, "Unknown key"),
-    ({"Name": "z", "SIPTLSVerifySubjectName": "not a name"}, "FQDN"),
-    ({"Name": "z", "SIPDnsOverrideName": "-bad-.example.test"}, "FQDN"),
-    ({"Name": "x" * 51}, "length"),
-    ({"Name": ""}, "length"),
-    ({"HopCount": 15}, "Missing"),
-])
+@pytest.mark.parametrize(
+    "body, words",
+    [
+        ({"Name": "z", "SIPMode": "on"}, "SIPMode"),
+        ({"Name": "z", "ZoneProfile": "Webex"}, "ZoneProfile"),
+        ({"Name": "z", "HopCount": 0}, "range"),
+        ({"Name": "z", "HopCount": 256}, "range"),
+        ({"Name": "z", "HopCount": "15"}, "integer"),
+        ({"Name": "z", "HopCount": True}, "integer"),
+        ({"Name": "z", "SIPMode": True}, "string"),
+        ({"Name": "z", "TLSVerifyMode": "On"}, "Unknown key"),
+        ({"Name": "z", "SIPTLSVerifySubjectName": "not a name"}, "FQDN"),
+        ({"Name": "z", "SIPDnsOverrideName": "-bad-.example.test"}, "FQDN"),
+        ({"Name": "x" * 51}, "length"),
+        ({"Name": ""}, "length"),
+        ({"HopCount": 15}, "Missing"),
+    ],
+)
 def test_validation_errors_are_400(shared_client, body, words):
     response = shared_client.post(DNS, body)
     assert response.status_code == 400
@@ -101,14 +119,21 @@ def test_edge_and_controller_paths_follow_the_product(emulator_factory, client, 
     assert client.get("controller/zone/traversalclient").status_code == 404
     expc = client_for(emulator_factory([{"name": "c", "product": "expressway-c"}]))
     assert expc.get("edge/zone/traversalserver").status_code == 404
-    assert expc.post("controller/zone/traversalclient",
-                     {"Name": "tc", "Peer1Address": "expe.example.test"}).status_code == 201
+    assert (
+        expc.post("controller/zone/traversalclient", {"Name": "tc", "Peer1Address": "expe.example.test"}).status_code
+        == 201
+    )
     assert expc.post("controller/zone/traversalclient", {"Name": "tc2", "Peer1Address": "bad name"}).status_code == 400
 
 
 def test_neighbor_zone_minimal_fields(client):
-    assert client.post("common/zone/neighborzone", {"Name": "cucm", "Peer1Address": "192.0.2.10",
-                                                    "SIPTransport": "TCP", "SIPPort": 5060}).status_code == 201
+    assert (
+        client.post(
+            "common/zone/neighborzone",
+            {"Name": "cucm", "Peer1Address": "192.0.2.10", "SIPTransport": "TCP", "SIPPort": 5060},
+        ).status_code
+        == 201
+    )
     zone = client.get("common/zone/neighborzone").json()[0]
     assert (zone["H323Mode"], zone["SIPMode"], zone["HopCount"]) == ("On", "On", 15)
     assert client.post("common/zone/neighborzone", {"Name": "x", "SIPPort": 70000}).status_code == 400

@@ -1,4 +1,5 @@
 """Session fixtures shared by every integration test: the staged collection and its runner."""
+
 import pytest
 
 from support.ansible_runner import AnsibleRunner

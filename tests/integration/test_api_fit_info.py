@@ -1,4 +1,5 @@
 """ucops.expressway.api_fit_info and playbooks/first_contact.yml against the emulated Expressway: read-only."""
+
 import json
 
 import yaml
@@ -9,8 +10,16 @@ MODULE = "ucops.expressway.api_fit_info"
 
 
 def connection(emu, name=None, **extra):
-    return dict({"host": emu.host(name), "port": emu.port(name), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(name),
+            "port": emu.port(name),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def by_name(result):
@@ -41,10 +50,22 @@ def test_first_contact_reads_only_and_the_table_fits_the_emulator(ansible, emula
 
 
 def test_objects_on_the_box_are_compared_key_by_key(ansible, emulator_factory):
-    seed = {"zones": {"dnszone": [{"Name": "Webex", "HopCount": 15}]},
-            "firewall": {"pending": [{"Priority": 10, "Address": "0.0.0.0", "PrefixLength": 0,
-                                      "Transport": "TCP", "StartPort": 443, "EndPort": 443,
-                                      "Action": "Allow"}]}}
+    seed = {
+        "zones": {"dnszone": [{"Name": "Webex", "HopCount": 15}]},
+        "firewall": {
+            "pending": [
+                {
+                    "Priority": 10,
+                    "Address": "0.0.0.0",
+                    "PrefixLength": 0,
+                    "Transport": "TCP",
+                    "StartPort": 443,
+                    "EndPort": 443,
+                    "Action": "Allow",
+                }
+            ]
+        },
+    }
     emu = emulator_factory([{"name": "exp1", "seed": seed}])
     result = ansible.run_module(MODULE, connection(emu, resources=["dns_zone", "firewall_rule_pending"]))
     assert not result.get("failed"), result
@@ -61,14 +82,29 @@ def test_the_password_is_never_in_the_output(ansible, emulator, tmp_path):
 
 def test_first_contact_playbook_writes_one_json_and_one_raml_per_host(ansible, emulator, tmp_path):
     inventory = tmp_path / "inventory.yml"
-    inventory.write_text(yaml.safe_dump({"expressway": {"hosts": {"exp1": {
-        "expressway_host": emulator.host(), "expressway_port": emulator.port()}}, "vars": {
-        "ansible_connection": "local", "expressway_username": emulator.username,
-        "expressway_password": emulator.password, "expressway_ca_path": emulator.ca_path}}}))
+    inventory.write_text(
+        yaml.safe_dump(
+            {
+                "expressway": {
+                    "hosts": {"exp1": {"expressway_host": emulator.host(), "expressway_port": emulator.port()}},
+                    "vars": {
+                        "ansible_connection": "local",
+                        "expressway_username": emulator.username,
+                        "expressway_password": emulator.password,
+                        "expressway_ca_path": emulator.ca_path,
+                    },
+                }
+            }
+        )
+    )
     out = tmp_path / "out"
     mark = emulator.mark()
-    proc = ansible.run_playbook(ansible.collection / "playbooks" / "first_contact.yml", inventory=inventory,
-                                extra_vars={"first_contact_dir": str(out)}, check=True)
+    proc = ansible.run_playbook(
+        ansible.collection / "playbooks" / "first_contact.yml",
+        inventory=inventory,
+        extra_vars={"first_contact_dir": str(out)},
+        check=True,
+    )
     assert "the field table fits" in proc.stdout
     saved = json.loads((out / "exp1.json").read_text())
     assert saved["host"] == "exp1" and saved["summary"]["fits"] is True

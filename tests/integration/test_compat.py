@@ -2,6 +2,7 @@
 (configure, converge, verify, report) against an emulated fleet, from the environments scripts/compat.sh
 builds in .venv-compat/<version> (ansible-core and the runtime requirements.txt only, like an execution
 environment). Every version must send the Expressways the same requests and write the same report."""
+
 import json
 import os
 from pathlib import Path
@@ -40,21 +41,32 @@ def _requirements_met(venv):
     from packaging.specifiers import SpecifierSet  # pylint: disable=import-outside-toplevel
 
     runtime = yaml.safe_load((REPO / "meta" / "runtime.yml").read_text())
-    version = subprocess.run([str(venv / "bin" / "python"), "-c", "import ansible.release as r; print(r.__version__)"],
-                             capture_output=True, text=True, check=True).stdout.strip()
+    version = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import ansible.release as r; print(r.__version__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     return version, version in SpecifierSet(runtime["requires_ansible"])
 
 
 def _inventory(emu, path, report_dir):
     webex_root = path.parent / "webex-root.pem"
     subprocess.run([sys.executable, str(REPO / "demo" / "webex_root.py"), str(webex_root)], check=True)
-    hosts = {inst["name"]: {"ansible_host": emu.host(inst["name"]), "expressway_port": emu.port(inst["name"])}
-             for inst in emu.ready["instances"]}
+    hosts = {
+        inst["name"]: {"ansible_host": emu.host(inst["name"]), "expressway_port": emu.port(inst["name"])}
+        for inst in emu.ready["instances"]
+    }
     group_vars = {
-        "ansible_connection": "local", "expressway_username": emu.username, "expressway_password": emu.password,
-        "expressway_ca_path": emu.ca_path, "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
-        "webex_b2b_dns_servers": ["127.0.0.53"], "webex_b2b_trusted_ca_files": [str(webex_root)],
-        "webex_report_dir": str(report_dir), "webex_verify_results_file": str(report_dir / "check-results.json"),
+        "ansible_connection": "local",
+        "expressway_username": emu.username,
+        "expressway_password": emu.password,
+        "expressway_ca_path": emu.ca_path,
+        "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
+        "webex_b2b_dns_servers": ["127.0.0.53"],
+        "webex_b2b_trusted_ca_files": [str(webex_root)],
+        "webex_report_dir": str(report_dir),
+        "webex_verify_results_file": str(report_dir / "check-results.json"),
     }
     path.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": group_vars}}))
     return path
@@ -63,14 +75,22 @@ def _inventory(emu, path, report_dir):
 def _run(ansible, venv, tmp_path, emu):
     report_dir = tmp_path / "report"
     inventory = _inventory(emu, tmp_path / "inventory.yml", report_dir)
-    env = ansible.env({
-        "ANSIBLE_PYTHON_INTERPRETER": str(venv / "bin" / "python"),
-        "PATH": "%s:%s" % (venv / "bin", os.environ.get("PATH", "")),
-        "ANSIBLE_DEPRECATION_WARNINGS": "True",
-    })
+    env = ansible.env(
+        {
+            "ANSIBLE_PYTHON_INTERPRETER": str(venv / "bin" / "python"),
+            "PATH": "%s:%s" % (venv / "bin", os.environ.get("PATH", "")),
+            "ANSIBLE_DEPRECATION_WARNINGS": "True",
+        }
+    )
     mark_file = tmp_path / "mark"
-    cmd = [str(venv / "bin" / "ansible-playbook"), str(SMOKE), "-i", str(inventory),
-           "-e", "compat_emulator_log=%s compat_mark_file=%s" % (emu.log_path, mark_file)]
+    cmd = [
+        str(venv / "bin" / "ansible-playbook"),
+        str(SMOKE),
+        "-i",
+        str(inventory),
+        "-e",
+        "compat_emulator_log=%s compat_mark_file=%s" % (emu.log_path, mark_file),
+    ]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600, check=False)
     return proc, report_dir, int(mark_file.read_text()) if mark_file.exists() else None
 

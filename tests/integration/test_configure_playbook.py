@@ -1,6 +1,7 @@
 """playbooks/configure.yml against an emulated fleet: the EXP-ZONE and EXP-RULES values on the box, a converged
 re-run with zero writes, drift in check mode, the newer domain generation, and removal that leaves every
 undeclared object in place. (tests/integration/test_fleet.py covers the mixed fleet, gate and drift.yml.)"""
+
 import requests
 import yaml
 
@@ -16,13 +17,20 @@ ZONE = "Webex-B2B"
 
 
 def write_inventory(emu, path, **group_vars):
-    hosts = {inst["name"]: {"ansible_host": emu.host(inst["name"]), "expressway_port": emu.port(inst["name"])}
-             for inst in emu.ready["instances"]}
-    group_vars = dict({
-        "ansible_connection": "local", "expressway_username": emu.username,
-        "expressway_password": emu.password, "expressway_ca_path": emu.ca_path,
-        "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
-    }, **group_vars)
+    hosts = {
+        inst["name"]: {"ansible_host": emu.host(inst["name"]), "expressway_port": emu.port(inst["name"])}
+        for inst in emu.ready["instances"]
+    }
+    group_vars = dict(
+        {
+            "ansible_connection": "local",
+            "expressway_username": emu.username,
+            "expressway_password": emu.password,
+            "expressway_ca_path": emu.ca_path,
+            "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
+        },
+        **group_vars,
+    )
     path.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": group_vars}}))
     return path
 
@@ -66,8 +74,13 @@ def test_create_converge_and_drift(ansible, emulator_factory, tmp_path):  # noqa
         gets = emu.requests(instance=name, method="GET", since=mark)
         assert 0 < len(gets) <= managed_objects, [g["path"] for g in gets]
 
-    resp = requests.put(emu.api("common/zone/dnszone", name="exp2"), auth=emu.auth, verify=emu.ca_path, timeout=10,
-                        json={"Name": ZONE, "SIPTLSVerifySubjectName": "sip.example.test"})
+    resp = requests.put(
+        emu.api("common/zone/dnszone", name="exp2"),
+        auth=emu.auth,
+        verify=emu.ca_path,
+        timeout=10,
+        json={"Name": ZONE, "SIPTLSVerifySubjectName": "sip.example.test"},
+    )
     resp.raise_for_status()
     mark = emu.mark()
     drift = ansible.run_playbook(PLAYBOOK, inventory=inventory, args=["--check", "--diff"], check=True)

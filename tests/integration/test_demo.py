@@ -1,5 +1,6 @@
 """`make demo`'s script end to end: real emulator fleet, named and Kamailio; its report agrees with the raw
 check module results in all three formats, and its JUnit file passes the schema."""
+
 import json
 import os
 import subprocess
@@ -13,10 +14,15 @@ from test_report_junit_schema import validate_junit
 
 def test_demo_runs_the_whole_job(tmp_path):
     report = tmp_path / "report"
-    env = dict(os.environ, DEMO_RUN_DIR=str(tmp_path / "run"), DEMO_REPORT_DIR=str(report),
-               PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}")
-    proc = subprocess.run(["bash", str(REPO / "scripts" / "demo.sh")], env=env, capture_output=True, text=True,
-                          timeout=1200, check=False)
+    env = dict(
+        os.environ,
+        DEMO_RUN_DIR=str(tmp_path / "run"),
+        DEMO_REPORT_DIR=str(report),
+        PATH=f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    )
+    proc = subprocess.run(
+        ["bash", str(REPO / "scripts" / "demo.sh")], env=env, capture_output=True, text=True, timeout=1200, check=False
+    )
     out = proc.stdout
     assert proc.returncode == 0, out[-6000:] + proc.stderr[-3000:]
 
@@ -41,7 +47,10 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert {s["EXP-TRUST"] for s in statuses.values()} == {"pass"}
     # EXP-CERT reads each Expressway-E's certificate off the local SIPS listener standing in for its SIP TLS
     # port; OUT-SIP grades the OPTIONS answer of every SBC (Kamailio answers them all).
-    assert {name: s["EXP-CERT"] for name, s in statuses.items()} == \
-        {"expe-lon": "pass", "expe-nyc": "fail", "expe-sin": "fail"}
+    assert {name: s["EXP-CERT"] for name, s in statuses.items()} == {
+        "expe-lon": "pass",
+        "expe-nyc": "fail",
+        "expe-sin": "fail",
+    }
     assert {s["OUT-SIP"] for s in statuses.values()} == {"pass"}
     assert "Webex B2B readiness: FAIL" in out

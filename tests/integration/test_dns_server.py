@@ -1,4 +1,5 @@
 """ucops.expressway.dns_server and dns_settings against the emulated Expressway, through real ansible-playbook runs."""
+
 import pytest
 import requests
 
@@ -9,8 +10,16 @@ SETTINGS = "ucops.expressway.dns_settings"
 
 
 def connection(emu, name=None, **extra):
-    return dict({"host": emu.host(name), "port": emu.port(name), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(name),
+            "port": emu.port(name),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def box(emu, path, name=None):
@@ -20,18 +29,26 @@ def box(emu, path, name=None):
 
 
 def test_present_exact_converge_and_check_mode(ansible, emulator):
-    requests.post(emulator.api("common/dns/dnsserver"), json={"DefaultDNSServers": {"index": 4, "address": "192.0.2.4"}},
-                  auth=emulator.auth, verify=emulator.ca_path, timeout=10).raise_for_status()
+    requests.post(
+        emulator.api("common/dns/dnsserver"),
+        json={"DefaultDNSServers": {"index": 4, "address": "192.0.2.4"}},
+        auth=emulator.auth,
+        verify=emulator.ca_path,
+        timeout=10,
+    ).raise_for_status()
     args = connection(emulator, servers=["192.0.2.53", "2001:DB8::53"])
     mark = emulator.mark()
     created = ansible.run_module(MODULE, args, diff=True)
     assert created["changed"] is True, created
     assert [(w["method"], w["body"]) for w in emulator.writes(since=mark)] == [
         ("POST", {"DefaultDNSServers": {"index": 1, "address": "192.0.2.53"}}),
-        ("POST", {"DefaultDNSServers": {"index": 2, "address": "2001:db8::53"}})]
+        ("POST", {"DefaultDNSServers": {"index": 2, "address": "2001:db8::53"}}),
+    ]
     assert box(emulator, "common/dns/dnsserver") == [
-        {"index": 1, "address": "192.0.2.53"}, {"index": 2, "address": "2001:db8::53"},
-        {"index": 4, "address": "192.0.2.4"}]
+        {"index": 1, "address": "192.0.2.53"},
+        {"index": 2, "address": "2001:db8::53"},
+        {"index": 4, "address": "192.0.2.4"},
+    ]
     assert created["diff"]["before"]["servers"] == [{"index": 4, "address": "192.0.2.4"}]
 
     mark = emulator.mark()
@@ -43,8 +60,10 @@ def test_present_exact_converge_and_check_mode(ansible, emulator):
     exact = dict(args, state="exact")
     planned = ansible.run_module(MODULE, exact, check_mode=True, diff=True)
     assert planned["changed"] is True
-    assert planned["diff"]["after"]["servers"] == [{"index": 1, "address": "192.0.2.53"},
-                                                   {"index": 2, "address": "2001:db8::53"}]
+    assert planned["diff"]["after"]["servers"] == [
+        {"index": 1, "address": "192.0.2.53"},
+        {"index": 2, "address": "2001:db8::53"},
+    ]
     assert emulator.writes(since=mark) == []
     assert len(box(emulator, "common/dns/dnsserver")) == 3
 
@@ -60,14 +79,19 @@ def test_correcting_a_slot_is_one_put(ansible, emulator):
     result = ansible.run_module(MODULE, connection(emulator, servers=["192.0.2.1", "198.51.100.2"]), diff=True)
     assert result["changed"] is True
     assert [(w["method"], w["body"]) for w in emulator.writes(since=mark)] == [
-        ("PUT", {"DefaultDNSServers": {"index": 2, "address": "198.51.100.2"}})]
+        ("PUT", {"DefaultDNSServers": {"index": 2, "address": "198.51.100.2"}})
+    ]
 
 
-@pytest.mark.parametrize("servers, state, words", [
-    ([f"192.0.2.{n}" for n in range(1, 7)], "present", ["servers", "at most 5"]),
-    (["192.0.2.256"], "present", ["servers", "192.0.2.256", "IPv4 or IPv6"]),
-    ([], "exact", ["servers", "state=exact"]),
-], ids=["sixth", "invalid", "empty-exact"])
+@pytest.mark.parametrize(
+    "servers, state, words",
+    [
+        ([f"192.0.2.{n}" for n in range(1, 7)], "present", ["servers", "at most 5"]),
+        (["192.0.2.256"], "present", ["servers", "192.0.2.256", "IPv4 or IPv6"]),
+        ([], "exact", ["servers", "state=exact"]),
+    ],
+    ids=["sixth", "invalid", "empty-exact"],
+)
 def test_bad_input_fails_before_any_request(ansible, emulator, servers, state, words):
     mark = emulator.mark()
     result = ansible.run_module(MODULE, connection(emulator, servers=servers, state=state))
@@ -78,13 +102,18 @@ def test_bad_input_fails_before_any_request(ansible, emulator, servers, state, w
 
 
 def test_cluster_peer_accepts_per_peer_dns(ansible, emulator_factory):
-    emu = emulator_factory([{"name": "primary", "cluster_role": "primary"},
-                            {"name": "peer", "cluster_role": "peer", "product": "expressway-c"}])
+    emu = emulator_factory(
+        [
+            {"name": "primary", "cluster_role": "primary"},
+            {"name": "peer", "cluster_role": "peer", "product": "expressway-c"},
+        ]
+    )
     for name in ("primary", "peer"):
         result = ansible.run_module(MODULE, connection(emu, name, servers=["192.0.2.53"]))
         assert result["changed"] is True, result
-        settings = ansible.run_module(SETTINGS, connection(emu, name, system_host_name=f"{name}1",
-                                                           domain_name="example.test"))
+        settings = ansible.run_module(
+            SETTINGS, connection(emu, name, system_host_name=f"{name}1", domain_name="example.test")
+        )
         assert settings["changed"] is True, settings
         assert box(emu, "common/dns/dnsserver", name) == [{"index": 1, "address": "192.0.2.53"}]
         assert box(emu, "common/dns/dns", name)["SystemHostName"] == f"{name}1"
@@ -110,8 +139,9 @@ def test_dns_settings_update_converge_and_check_mode(ansible, emulator):
     assert bad["failed"] is True and "system_host_name" in bad["msg"]
 
 
-@pytest.mark.parametrize("shape, create_status", [
-    ("bare", 200), ("wrapped", 201), ("wrapped-list", 200), ("list-of-wrappers", 201)])
+@pytest.mark.parametrize(
+    "shape, create_status", [("bare", 200), ("wrapped", 201), ("wrapped-list", 200), ("list-of-wrappers", 201)]
+)
 def test_every_read_shape_converges(ansible, emulator_factory, shape, create_status):
     emu = emulator_factory([{"name": "exp1", "dns_server_shape": shape, "create_status": create_status}])
     args = connection(emu, servers=["192.0.2.53"])
@@ -138,9 +168,13 @@ def test_write_applied_but_answer_lost_is_success(ansible, emulator_factory, fau
     result = ansible.run_module(MODULE, connection(emu, servers=["192.0.2.1", "192.0.2.2"], state="exact"))
     assert result["changed"] is True and not result.get("failed"), result
     assert [(w["method"], w["status"]) for w in emu.writes()] == [
-        ("DELETE", 500 if fault.startswith("DELETE") else 200), ("POST", 0 if fault.startswith("POST") else 201)]
-    assert box(emu, "common/dns/dnsserver") == [{"index": 1, "address": "192.0.2.1"},
-                                                {"index": 2, "address": "192.0.2.2"}]
+        ("DELETE", 500 if fault.startswith("DELETE") else 200),
+        ("POST", 0 if fault.startswith("POST") else 201),
+    ]
+    assert box(emu, "common/dns/dnsserver") == [
+        {"index": 1, "address": "192.0.2.1"},
+        {"index": 2, "address": "192.0.2.2"},
+    ]
 
 
 @pytest.mark.parametrize("singleton_shape", ["object", "array"])

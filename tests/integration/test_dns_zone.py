@@ -1,4 +1,5 @@
 """ucops.expressway.dns_zone against the emulated Expressway, through real ansible-playbook runs."""
+
 import json
 
 import pytest
@@ -12,8 +13,17 @@ NAME = "Webex B2B DNS"
 
 def connection(emu, **extra):
     """Connection options for the emulator, verifying its certificate against the emulator CA."""
-    return dict({"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
-                 "ca_path": emu.ca_path, "validate_certs": True}, **extra)
+    return dict(
+        {
+            "host": emu.host(),
+            "port": emu.port(),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+            "validate_certs": True,
+        },
+        **extra,
+    )
 
 
 def box_zone(emu, name=NAME):
@@ -24,8 +34,14 @@ def box_zone(emu, name=NAME):
 
 
 def test_lifecycle_create_converge_update_delete(ansible, emulator):
-    args = connection(emulator, name=NAME, tls_verify_mode=True, tls_verify_subject_name="callservice.example.test",
-                      fallback_transport_protocol="TLS", media_encryption_mode="ForceEncrypted")
+    args = connection(
+        emulator,
+        name=NAME,
+        tls_verify_mode=True,
+        tls_verify_subject_name="callservice.example.test",
+        fallback_transport_protocol="TLS",
+        media_encryption_mode="ForceEncrypted",
+    )
     mark = emulator.mark()
     created = ansible.run_module(MODULE, args, diff=True)
     assert created["changed"] is True, created
@@ -52,8 +68,7 @@ def test_lifecycle_create_converge_update_delete(ansible, emulator):
     mark = emulator.mark()
     updated = ansible.run_module(MODULE, dict(args, hop_count=30), diff=True)
     assert updated["changed"] is True
-    assert [(w["method"], w["body"]) for w in emulator.writes(since=mark)] == [
-        ("PUT", {"Name": NAME, "HopCount": 30})]
+    assert [(w["method"], w["body"]) for w in emulator.writes(since=mark)] == [("PUT", {"Name": NAME, "HopCount": 30})]
     assert box_zone(emulator)["HopCount"] == 30
     assert updated["diff"]["after"] == dict(updated["diff"]["before"], hop_count=30)
 
@@ -75,10 +90,14 @@ def test_check_mode_create_writes_nothing(ansible, emulator):
     assert box_zone(emulator) is None
 
 
-@pytest.mark.parametrize("bad, words", [
-    ({"hop_count": 256}, ["hop_count", "256", "1 to 255"]),
-    ({"fallback_transport_protocol": "SCTP"}, ["fallback_transport_protocol", "SCTP", "UDP, TCP, TLS"]),
-], ids=["hop_count", "choice"])
+@pytest.mark.parametrize(
+    "bad, words",
+    [
+        ({"hop_count": 256}, ["hop_count", "256", "1 to 255"]),
+        ({"fallback_transport_protocol": "SCTP"}, ["fallback_transport_protocol", "SCTP", "UDP, TCP, TLS"]),
+    ],
+    ids=["hop_count", "choice"],
+)
 def test_bad_input_fails_before_any_request(ansible, emulator, bad, words):
     mark = emulator.mark()
     result = ansible.run_module(MODULE, connection(emulator, name=NAME, **bad))
@@ -103,8 +122,14 @@ def test_certificate_is_verified_by_default(ansible, emulator):
     del args["ca_path"]
     result = ansible.run_module(MODULE, args)
     assert result["failed"] is True
-    assert any(words in result["msg"] for words in ("CERTIFICATE_VERIFY_FAILED", "certificate verify failed",
-                                                    "give the CA that issued it in option ca_path")), result["msg"]
+    assert any(
+        words in result["msg"]
+        for words in (
+            "CERTIFICATE_VERIFY_FAILED",
+            "certificate verify failed",
+            "give the CA that issued it in option ca_path",
+        )
+    ), result["msg"]
     assert emulator.writes() == []
 
 
@@ -120,8 +145,9 @@ def test_v1_prefix_and_percent_encoded_name(ansible, emulator):
     assert len(gets) == 1 and gets[0]["path"].startswith("/api/v1/provisioning/common/zone/dnszone/name/")
 
 
-@pytest.mark.parametrize("name_miss, create_status", [
-    ("empty-list", 201), ("empty-object", 200), ("404", 201), ("400", 200)])
+@pytest.mark.parametrize(
+    "name_miss, create_status", [("empty-list", 201), ("empty-object", 200), ("404", 201), ("400", 200)]
+)
 def test_every_name_miss_shape_reads_as_absent(ansible, emulator_factory, name_miss, create_status):
     emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "create_status": create_status}])
     args = connection(emu, name=NAME, hop_count=20)

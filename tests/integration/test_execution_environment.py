@@ -1,5 +1,6 @@
 """ansible-builder turns execution-environment.yml into a build context that installs the collection's
 Python and system requirements (no container engine is needed for ``create``)."""
+
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,13 @@ def context(tmp_path_factory):
         pytest.skip("ansible-builder is not installed")
     builder = str(BUILDER) if BUILDER.exists() else shutil.which("ansible-builder")
     out = tmp_path_factory.mktemp("ee") / "context"
-    proc = subprocess.run([builder, "create", "-f", str(REPO / "execution-environment.yml"), "-c", str(out)],
-                          capture_output=True, text=True, check=False, timeout=300)
+    proc = subprocess.run(
+        [builder, "create", "-f", str(REPO / "execution-environment.yml"), "-c", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return out
 

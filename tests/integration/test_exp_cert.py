@@ -1,5 +1,6 @@
 """EXP-CERT through webex_config_check: the emulated Expressway-E answers the API (its version for the
 forecast), and a real Kamailio stand-in for its SIP TLS port presents the certificate, read off the wire."""
+
 import pytest
 
 from support.check_results import explain
@@ -12,15 +13,30 @@ MODULE = "ucops.expressway.webex_config_check"
 def expe(emulator_factory):  # pylint: disable=redefined-outer-name
     def start(version="X14.3.2"):
         return emulator_factory([{"name": "expe", "product": "expressway-e", "version": version}])
+
     return start
 
 
 def check(ansible, peers, emu, stand_in, **sip_tls):
     scenario = peers.expressway_e[stand_in]
-    spec = dict({"host": peers.address(scenario.index), "server_name": scenario.fqdn,
-                 "ca_bundle": str(peers.pki.ca_bundle), "timeout": 2}, **sip_tls)
-    args = {"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
-            "ca_path": emu.ca_path, "fail_on": "never", "sip_tls": spec}
+    spec = dict(
+        {
+            "host": peers.address(scenario.index),
+            "server_name": scenario.fqdn,
+            "ca_bundle": str(peers.pki.ca_bundle),
+            "timeout": 2,
+        },
+        **sip_tls,
+    )
+    args = {
+        "host": emu.host(),
+        "port": emu.port(),
+        "username": emu.username,
+        "password": emu.password,
+        "ca_path": emu.ca_path,
+        "fail_on": "never",
+        "sip_tls": spec,
+    }
     result = ansible.run_module(MODULE, args)
     peers.assert_alive()
     return result
@@ -35,16 +51,20 @@ def exp_cert(result):
 def test_good_certificate_passes_with_the_forecast(ansible, webex_peers, expe):
     row = exp_cert(check(ansible, webex_peers, expe(), "good"))
     assert row["status"] == "pass", row
-    assert "2026-06-15" in row["summary"] and "X14.3.2 does not offer the X15.5 client certificate store" in \
-        row["summary"], row
+    assert (
+        "2026-06-15" in row["summary"] and "X14.3.2 does not offer the X15.5 client certificate store" in row["summary"]
+    ), row
     assert row["evidence"]["certificate"]["san_dns"] == [webex_peers.expressway_e["good"].fqdn]
     assert row["evidence"]["eku"]["eku"] == ["serverAuth", "clientAuth"] and row["level"] == "should"
 
 
-@pytest.mark.parametrize("version, status, words", [
-    ("X14.3.2", "fail", "lacks clientAuth"),
-    ("X15.5.1", "warn", "X15.5 client certificate store must hold a clientAuth certificate"),
-])
+@pytest.mark.parametrize(
+    "version, status, words",
+    [
+        ("X14.3.2", "fail", "lacks clientAuth"),
+        ("X15.5.1", "warn", "X15.5 client certificate store must hold a clientAuth certificate"),
+    ],
+)
 def test_server_auth_only_certificate(ansible, webex_peers, expe, version, status, words):
     row = exp_cert(check(ansible, webex_peers, expe(version), "server_only"))
     assert row["status"] == status and words in row["summary"], row
@@ -68,8 +88,17 @@ def test_nothing_listening_fails_with_the_reason(ansible, webex_peers, expe):
 
 def test_without_sip_tls_there_is_no_exp_cert_row(ansible, expe):
     emu = expe()
-    result = ansible.run_module(MODULE, {"host": emu.host(), "port": emu.port(), "username": emu.username,
-                                         "password": emu.password, "ca_path": emu.ca_path, "fail_on": "never"})
+    result = ansible.run_module(
+        MODULE,
+        {
+            "host": emu.host(),
+            "port": emu.port(),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+            "fail_on": "never",
+        },
+    )
     assert "EXP-CERT" not in {row["rule"] for row in result["results"]}, explain(result)
 
 

@@ -13,6 +13,7 @@ a third run must change nothing. Each case then asserts:
 - the clean re-run converges, the third run is unchanged with zero writes;
 - the password appears nowhere in the -vvv output.
 """
+
 import hashlib
 import json
 import os
@@ -39,8 +40,17 @@ pytestmark = pytest.mark.slow
 
 PASSWORD = "Fault-Inj3ction-Pw-q7Zr"
 PROXY = Path(__file__).parent / "support" / "fault_proxy.py"
-SNAP_PATHS = ("common/zone/dnszone", "common/zone/neighborzone", "common/searchrule", "common/dns/dns",
-              "common/dns/dnsserver", "common/protocol/sip/configuration", fm.PENDING, fm.ACTIVE, "certs/root")
+SNAP_PATHS = (
+    "common/zone/dnszone",
+    "common/zone/neighborzone",
+    "common/searchrule",
+    "common/dns/dns",
+    "common/dns/dnsserver",
+    "common/protocol/sip/configuration",
+    fm.PENDING,
+    fm.ACTIVE,
+    "certs/root",
+)
 CASES = fm.matrix()
 JOBS = int(os.environ.get("UCOPS_FAULT_JOBS", "4"))
 CLEAR = re.compile(r"\b(GET|POST|PUT|DELETE) https://127\.0\.0\.1:\d+/|re-?run|run (it )?again", re.I)
@@ -58,8 +68,19 @@ class FaultProxy:
         self.config_path.write_text(json.dumps(config))
         # pylint: disable-next=consider-using-with
         self.stderr = open(self.work / "proxy-stderr.txt", "w+", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, str(PROXY), "--config", str(self.config_path), "--log",
-                                      str(self.log_path), "--ready", str(self.ready_path)], stderr=self.stderr)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(PROXY),
+                "--config",
+                str(self.config_path),
+                "--log",
+                str(self.log_path),
+                "--ready",
+                str(self.ready_path),
+            ],
+            stderr=self.stderr,
+        )
         deadline = time.monotonic() + 60
         while not self.ready_path.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -97,8 +118,12 @@ def snapshot(emu, name):
             resp = session.get(base + path, auth=emu.auth, verify=emu.ca_path, timeout=30)
             resp.raise_for_status()
             if path == "certs/root":
-                snap[path] = [hashlib.sha256(x509.load_pem_x509_certificate(block).public_bytes(
-                    serialization.Encoding.DER)).hexdigest() for block in PEM_RE.findall(resp.content)]
+                snap[path] = [
+                    hashlib.sha256(
+                        x509.load_pem_x509_certificate(block).public_bytes(serialization.Encoding.DER)
+                    ).hexdigest()
+                    for block in PEM_RE.findall(resp.content)
+                ]
             else:
                 snap[path] = resp.json()
     return snap
@@ -116,13 +141,18 @@ def task(name, module, args, register):
 
 def save(dest, registers):
     content = "{{ {" + ", ".join(f"{json.dumps(key)}: {var}" for key, var in registers.items()) + "} | to_json }}"
-    return {"name": "save results", "ansible.builtin.copy": {"content": content, "dest": str(dest)},
-            "check_mode": False, "diff": False}
+    return {
+        "name": "save results",
+        "ansible.builtin.copy": {"content": content, "dest": str(dest)},
+        "check_mode": False,
+        "diff": False,
+    }
 
 
 def play(tasks):
-    return [{"name": "fault matrix", "hosts": "localhost", "gather_facts": False, "connection": "local",
-             "tasks": tasks}]
+    return [
+        {"name": "fault matrix", "hosts": "localhost", "gather_facts": False, "connection": "local", "tasks": tasks}
+    ]
 
 
 def slices(case_ids):
@@ -140,8 +170,10 @@ def run_parallel(ansible, work, phase, plays, verbose=False):
         path.write_text(yaml.safe_dump(play(tasks), sort_keys=False))
         cmd = [str(BIN / "ansible-playbook"), str(path), "-i", "localhost,", "-c", "local"]
         cmd += ["-vvv"] if verbose else []
-        logs = (open(work / f"{phase}-{number}.out", "w+", encoding="utf-8"),  # pylint: disable=consider-using-with
-                open(work / f"{phase}-{number}.err", "w+", encoding="utf-8"))  # pylint: disable=consider-using-with
+        logs = (
+            open(work / f"{phase}-{number}.out", "w+", encoding="utf-8"),  # pylint: disable=consider-using-with
+            open(work / f"{phase}-{number}.err", "w+", encoding="utf-8"),
+        )  # pylint: disable=consider-using-with
         # Pipelining: one process per task instead of five, on a machine where every process counts.
         env = ansible.env({"ANSIBLE_PIPELINING": "True"})
         procs.append((subprocess.Popen(cmd, env=env, stdout=logs[0], stderr=logs[1]), logs, out))
@@ -154,8 +186,9 @@ def run_parallel(ansible, work, phase, plays, verbose=False):
             texts.append(handle.read())
             handle.close()
         if not out.exists():
-            raise AssertionError(f"{phase} playbook wrote no results ({proc.returncode}):\n"
-                                 f"{texts[0][-4000:]}\n{texts[1][-4000:]}")
+            raise AssertionError(
+                f"{phase} playbook wrote no results ({proc.returncode}):\n{texts[0][-4000:]}\n{texts[1][-4000:]}"
+            )
         done.append((texts[0], texts[1], json.loads(out.read_text())))
     return done
 
@@ -184,7 +217,7 @@ class Suite:
     proxy_log: list = field(default_factory=list)
     emu_log: list = field(default_factory=list)
     marks: dict = field(default_factory=dict)
-    reference: dict = field(default_factory=dict)   # read-only module -> the case whose clean run stands for all
+    reference: dict = field(default_factory=dict)  # read-only module -> the case whose clean run stands for all
 
 
 class Clock:
@@ -201,8 +234,15 @@ class Clock:
 
 
 def connection(host, port, bundle, fault=None):
-    return {"host": host, "port": port, "username": "admin", "password": PASSWORD, "ca_path": str(bundle),
-            "validate_certs": True, "timeout": 3 if fault in fm.SLOW else 15}
+    return {
+        "host": host,
+        "port": port,
+        "username": "admin",
+        "password": PASSWORD,
+        "ca_path": str(bundle),
+        "validate_certs": True,
+        "timeout": 3 if fault in fm.SLOW else 15,
+    }
 
 
 def fault_plays(suite, proxy, bundle, case_ids, work):
@@ -248,8 +288,10 @@ def clean_plays(suite, bundle, case_ids, work):
                 third["when"] = f"c{index} is changed or c{index} is failed"
             again.append(third)
             registers[f"again {case_id}"] = f"a{index}"
-        marker = {"name": "mark", "ansible.builtin.set_fact": {
-            "marker": "{{ now(utc=true, fmt='%Y-%m-%dT%H:%M:%S.%f') }}"}}
+        marker = {
+            "name": "mark",
+            "ansible.builtin.set_fact": {"marker": "{{ now(utc=true, fmt='%Y-%m-%dT%H:%M:%S.%f') }}"},
+        }
         registers["marker"] = "marker"
         out = work / f"clean-results-{number}.json"
         plays.append((first + [marker] + again + [save(out, registers)], out))
@@ -268,18 +310,32 @@ def collect(suite, ran):
 
 
 def start(work, case_ids, modules):
-    specs = [dict({"name": case_id, "product": "expressway-e", "version": "X14.3.2", "system_name": "exp-fault",
-                   "seed": modules[fm.parse(case_id)[0]].seed}, **modules[fm.parse(case_id)[0]].instance)
-             for case_id in case_ids]
+    specs = [
+        dict(
+            {
+                "name": case_id,
+                "product": "expressway-e",
+                "version": "X14.3.2",
+                "system_name": "exp-fault",
+                "seed": modules[fm.parse(case_id)[0]].seed,
+            },
+            **modules[fm.parse(case_id)[0]].instance,
+        )
+        for case_id in case_ids
+    ]
     emu = Emulator(work / "emulator", specs, extra_args=["--password", PASSWORD], timeout=180)
     emu.password = PASSWORD
     return emu.start()
 
 
 def selected_cases(request):
-    chosen = [item.callspec.params["case_id"] for item in request.session.items
-              if getattr(item, "callspec", None) and "case_id" in item.callspec.params
-              and item.module.__name__ == request.module.__name__]
+    chosen = [
+        item.callspec.params["case_id"]
+        for item in request.session.items
+        if getattr(item, "callspec", None)
+        and "case_id" in item.callspec.params
+        and item.module.__name__ == request.module.__name__
+    ]
     return chosen or list(CASES)
 
 
@@ -289,24 +345,43 @@ def suite(ansible, tmp_path_factory, request):
     case_ids = selected_cases(request)
     new_ca = make_pki(work / "new-ca")["ca"]
     modules = fm.module_cases(new_ca)
-    ctx = {"new_ca_sha256": hashlib.sha256(x509.load_pem_x509_certificate(new_ca.read_bytes()).public_bytes(
-        serialization.Encoding.DER)).hexdigest()}
+    ctx = {
+        "new_ca_sha256": hashlib.sha256(
+            x509.load_pem_x509_certificate(new_ca.read_bytes()).public_bytes(serialization.Encoding.DER)
+        ).hexdigest()
+    }
     emu = start(work, case_ids, modules)
     proxy_pki = make_pki(work / "proxy-pki")
     bundle = work / "ca-bundle.pem"
     bundle.write_text(Path(emu.ca_path).read_text() + proxy_pki["ca"].read_text())
-    listeners = [{"id": case_id, "upstream": emu.instance(case_id)["instance"], "fault": fm.parse(case_id)[2],
-                  "position": fm.parse(case_id)[1], "count": fm.parse(case_id)[3]} for case_id in case_ids]
-    proxy = FaultProxy(work, {"cert": str(proxy_pki["cert"]), "key": str(proxy_pki["key"]),
-                              "upstream_ca": emu.ca_path, "listeners": listeners})
+    listeners = [
+        {
+            "id": case_id,
+            "upstream": emu.instance(case_id)["instance"],
+            "fault": fm.parse(case_id)[2],
+            "position": fm.parse(case_id)[1],
+            "count": fm.parse(case_id)[3],
+        }
+        for case_id in case_ids
+    ]
+    proxy = FaultProxy(
+        work,
+        {
+            "cert": str(proxy_pki["cert"]),
+            "key": str(proxy_pki["key"]),
+            "upstream_ca": emu.ca_path,
+            "listeners": listeners,
+        },
+    )
     try:
         data = Suite(emu, modules, ctx)
         clock = Clock(work)
         data.before = snapshots(emu, case_ids)
         clock.lap("start and first snapshot")
         data.marks["fault"] = emu.mark()
-        collect(data, run_parallel(ansible, work, "fault", fault_plays(data, proxy, bundle, case_ids, work),
-                                   verbose=True))
+        collect(
+            data, run_parallel(ansible, work, "fault", fault_plays(data, proxy, bundle, case_ids, work), verbose=True)
+        )
         clock.lap("faulted runs")
         data.faulted = snapshots(emu, case_ids)
         data.marks["clean"] = emu.mark()
@@ -337,8 +412,12 @@ def outcome(result, text, fault, count, method):
     failed, msg = bool(result.get("failed")), str(result.get("msg", ""))
     problems = []
     # ansible-core 2.19 puts "(traceback unavailable)" into every failed result; a real one says Traceback.
-    if "Traceback" in text or "MODULE FAILURE" in text or result.get("module_stderr") \
-            or "Traceback" in str(result.get("exception", "")):
+    if (
+        "Traceback" in text
+        or "MODULE FAILURE" in text
+        or result.get("module_stderr")
+        or "Traceback" in str(result.get("exception", ""))
+    ):
         problems.append(f"traceback or MODULE FAILURE in the output: {msg[:200]!r}")
     if result.get("timedout"):
         problems.append("Ansible's task timeout had to stop the module: the client never gave up")
@@ -371,16 +450,25 @@ def transport(suite, case_id, entries, injected, position):
             if gap < 0.95:
                 problems.append(f"{first['method']} retried {gap:.2f} s after 'Retry-After: 1'")
     # The first 40 bytes of every emulator answer are its status line and headers.
-    problems += [f"the client waited out {e['sent']} dripped bytes of the answer's head at 0.5 s each: the "
-                 "per-request deadline does not cover the status line and headers"
-                 for e in entries if e.get("event") == "drip_end" and not e["client_gave_up"]]
-    problems += [f"followed the redirect to plain HTTP {e['path']} (credentials sent: {e['auth']})"
-                 for e in suite.proxy_log if e.get("action") == "sink" and e["path"].startswith(f"/{case_id}/")]
+    problems += [
+        f"the client waited out {e['sent']} dripped bytes of the answer's head at 0.5 s each: the "
+        "per-request deadline does not cover the status line and headers"
+        for e in entries
+        if e.get("event") == "drip_end" and not e["client_gave_up"]
+    ]
+    problems += [
+        f"followed the redirect to plain HTTP {e['path']} (credentials sent: {e['auth']})"
+        for e in suite.proxy_log
+        if e.get("action") == "sink" and e["path"].startswith(f"/{case_id}/")
+    ]
     if position == "write_after" and first["method"] in ("POST", "DELETE"):
         json_body = isinstance(first.get("body"), dict)
-        same = [e for e in emulator_entries(suite, case_id, "fault")
-                if (e["method"], e["path"]) == (first["method"], first["path"])
-                and (not json_body or e["body"] == first["body"])]
+        same = [
+            e
+            for e in emulator_entries(suite, case_id, "fault")
+            if (e["method"], e["path"]) == (first["method"], first["path"])
+            and (not json_body or e["body"] == first["body"])
+        ]
         if len(same) != 1:
             problems.append(f"the {first['method']} whose answer was lost reached the box {len(same)} times")
     return problems
@@ -398,8 +486,11 @@ def change(old, new):
 
 
 def differences(before, after, when):
-    return [f"{when} changed what it does not manage: {path}: {change(before.get(path), after.get(path))}"
-            for path in sorted(set(before) | set(after)) if before.get(path) != after.get(path)]
+    return [
+        f"{when} changed what it does not manage: {path}: {change(before.get(path), after.get(path))}"
+        for path in sorted(set(before) | set(after))
+        if before.get(path) != after.get(path)
+    ]
 
 
 def state(suite, case_id, spec, result):
@@ -421,8 +512,11 @@ def converged(suite, case_id, spec):
     converge = suite.results.get(f"converge {case_id}", {})
     problems = [f"the clean re-run failed: {str(converge.get('msg'))[:300]!r}"] if converge.get("failed") else []
     problems += [f"after the clean re-run, {p}" for p in spec.declared(suite.final[case_id], suite.ctx)]
-    return problems + differences(spec.unmanaged(suite.before[case_id], suite.ctx),
-                                  spec.unmanaged(suite.final[case_id], suite.ctx), "the clean re-run")
+    return problems + differences(
+        spec.unmanaged(suite.before[case_id], suite.ctx),
+        spec.unmanaged(suite.final[case_id], suite.ctx),
+        "the clean re-run",
+    )
 
 
 def clean(suite, case_id, spec, result):
@@ -433,15 +527,20 @@ def clean(suite, case_id, spec, result):
     if again.get("skipped"):  # the clean re-run changed nothing, so it was the no-op run
         again, marker = suite.results.get(f"converge {case_id}", {}), ""
     if again.get("failed") or again.get("changed"):
-        problems.append(f"the no-op run is not one: changed={again.get('changed')} "
-                        f"msg={str(again.get('msg', ''))[:200]!r}")
-    writes = [f"{e['method']} {e['path']}" for e in emulator_entries(suite, case_id, "clean")
-              if e["method"] in WRITES and e["ts"][:26] >= marker]
+        problems.append(
+            f"the no-op run is not one: changed={again.get('changed')} msg={str(again.get('msg', ''))[:200]!r}"
+        )
+    writes = [
+        f"{e['method']} {e['path']}"
+        for e in emulator_entries(suite, case_id, "clean")
+        if e["method"] in WRITES and e["ts"][:26] >= marker
+    ]
     if writes:
         problems.append(f"the no-op run wrote {writes}")
     if spec.read_only and not result.get("failed") and spec.view(result) != spec.view(again):
-        problems.append(f"the faulted run returned other data than a clean run: {spec.view(result)!r} "
-                        f"!= {spec.view(again)!r}")
+        problems.append(
+            f"the faulted run returned other data than a clean run: {spec.view(result)!r} != {spec.view(again)!r}"
+        )
     return problems
 
 
@@ -461,8 +560,9 @@ def judge(suite, case_id):
     injected = [e for e in entries if e.get("action") == "fault"]
     if not injected:
         return [f"the fault was never injected: no request reached position {position}"]
-    problems = outcome(result, suite.output.get(f"case {case_id}", ""), injected[0]["fault"], count,
-                       injected[0]["method"])
+    problems = outcome(
+        result, suite.output.get(f"case {case_id}", ""), injected[0]["fault"], count, injected[0]["method"]
+    )
     problems += transport(suite, case_id, entries, injected, position)
     problems += state(suite, case_id, spec, result)
     problems += clean(suite, case_id, spec, result)
@@ -482,8 +582,15 @@ def test_password_in_no_output_at_all(suite):  # pylint: disable=redefined-outer
 
 
 # -- the proxy itself ------------------------------------------------------------------------------------
-PROXY_PLAN = {"truncated": "first", "reset_before": "first", "http429_retry_after": "first",
-              "redirect302": "first", "hang": "first", "http500": "write_after", "http503": "write_before"}
+PROXY_PLAN = {
+    "truncated": "first",
+    "reset_before": "first",
+    "http429_retry_after": "first",
+    "redirect302": "first",
+    "hang": "first",
+    "http500": "write_after",
+    "http503": "write_before",
+}
 
 
 @pytest.fixture
@@ -494,10 +601,13 @@ def lone_proxy(tmp_path):
     pki = make_pki(tmp_path / "pki")
     bundle = tmp_path / "bundle.pem"
     bundle.write_text(Path(emu.ca_path).read_text() + pki["ca"].read_text())
-    listeners = [{"id": fault, "upstream": emu.instance()["instance"], "fault": fault, "position": position}
-                 for fault, position in PROXY_PLAN.items()]
-    proxy = FaultProxy(tmp_path, {"cert": str(pki["cert"]), "key": str(pki["key"]), "upstream_ca": emu.ca_path,
-                                  "listeners": listeners})
+    listeners = [
+        {"id": fault, "upstream": emu.instance()["instance"], "fault": fault, "position": position}
+        for fault, position in PROXY_PLAN.items()
+    ]
+    proxy = FaultProxy(
+        tmp_path, {"cert": str(pki["cert"]), "key": str(pki["key"]), "upstream_ca": emu.ca_path, "listeners": listeners}
+    )
     yield emu, proxy, bundle
     proxy.stop()
     emu.stop()
@@ -509,8 +619,16 @@ def test_proxy_breaks_exactly_what_it_is_told(lone_proxy):  # pylint: disable=re
 
     def call(fault, method="GET", body=None, timeout=10):
         url = f"https://127.0.0.1:{proxy.port(fault)}/api/provisioning/common/zone/dnszone"
-        return requests.request(method, url, json=body, auth=emu.auth, verify=str(bundle), timeout=timeout,
-                                allow_redirects=False, headers={"X-CSRF-Header": "test"})
+        return requests.request(
+            method,
+            url,
+            json=body,
+            auth=emu.auth,
+            verify=str(bundle),
+            timeout=timeout,
+            allow_redirects=False,
+            headers={"X-CSRF-Header": "test"},
+        )
 
     with pytest.raises(requests.exceptions.ChunkedEncodingError):
         call("truncated")
@@ -520,8 +638,9 @@ def test_proxy_breaks_exactly_what_it_is_told(lone_proxy):  # pylint: disable=re
     assert (limited.status_code, limited.headers["Retry-After"]) == (429, "1")
     moved = call("redirect302")
     assert moved.status_code == 302
-    assert moved.headers["Location"] == (f"http://127.0.0.1:{proxy.ready['sink']}/redirect302"
-                                         "/api/provisioning/common/zone/dnszone")
+    assert moved.headers["Location"] == (
+        f"http://127.0.0.1:{proxy.ready['sink']}/redirect302/api/provisioning/common/zone/dnszone"
+    )
     with pytest.raises(requests.exceptions.ReadTimeout):
         call("hang", timeout=1)
     assert call("http500", "POST", {"Name": "Applied"}).status_code == 500

@@ -1,4 +1,5 @@
 """ucops.expressway.firewall_rule against the emulated Expressway: pending/active sets, activation, lock-out."""
+
 import pytest
 import requests
 
@@ -8,20 +9,61 @@ MODULE = "ucops.expressway.firewall_rule"
 PENDING = "common/firewallrules/configuration"
 ACTIVE = "common/current/active/firewallrules"
 
-MGMT = {"Priority": 10, "Address": "0.0.0.0", "PrefixLength": 0, "Transport": "TCP", "StartPort": 443,
-        "EndPort": 443, "Action": "Allow", "Description": "Management"}
-OTHER = {"Priority": 500, "Address": "198.51.100.0", "PrefixLength": 24, "Transport": "UDP", "StartPort": 161,
-         "EndPort": 161, "Action": "Drop", "Description": "Not managed here"}
-SIP = {"priority": 100, "address": "0.0.0.0", "prefix_length": 0, "transport": "TCP", "start_port": 5061,
-       "end_port": 5062, "action": "Allow", "description": "Webex SIP TLS"}
-MEDIA = {"priority": 110, "address": "0.0.0.0", "prefix_length": 0, "transport": "UDP", "start_port": 36000,
-         "end_port": 59999, "action": "Allow", "description": "Webex media"}
+MGMT = {
+    "Priority": 10,
+    "Address": "0.0.0.0",
+    "PrefixLength": 0,
+    "Transport": "TCP",
+    "StartPort": 443,
+    "EndPort": 443,
+    "Action": "Allow",
+    "Description": "Management",
+}
+OTHER = {
+    "Priority": 500,
+    "Address": "198.51.100.0",
+    "PrefixLength": 24,
+    "Transport": "UDP",
+    "StartPort": 161,
+    "EndPort": 161,
+    "Action": "Drop",
+    "Description": "Not managed here",
+}
+SIP = {
+    "priority": 100,
+    "address": "0.0.0.0",
+    "prefix_length": 0,
+    "transport": "TCP",
+    "start_port": 5061,
+    "end_port": 5062,
+    "action": "Allow",
+    "description": "Webex SIP TLS",
+}
+MEDIA = {
+    "priority": 110,
+    "address": "0.0.0.0",
+    "prefix_length": 0,
+    "transport": "UDP",
+    "start_port": 36000,
+    "end_port": 59999,
+    "action": "Allow",
+    "description": "Webex media",
+}
 SEED = {"firewall": {"pending": [MGMT, OTHER], "active": [MGMT, OTHER]}}
 
 
 def connection(emu, name=None, **extra):
-    return dict({"host": emu.host(name), "port": emu.port(name), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path, "management_port": 443}, **extra)
+    return dict(
+        {
+            "host": emu.host(name),
+            "port": emu.port(name),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+            "management_port": 443,
+        },
+        **extra,
+    )
 
 
 def box(emu, path, name=None):
@@ -67,7 +109,9 @@ def test_apply_converge_update_and_unmanaged_untouched(ansible, emulator_factory
     assert ansible.run_module(MODULE, wider)["changed"] is True
     index = next(r["Index"] for r in box(emu, PENDING) if r["Priority"] == 110)
     assert [(w["method"], w["body"]) for w in emu.writes(since=mark)] == [
-        ("PUT", {"Index": index, "StartPort": 30000}), ("PUT", {})]
+        ("PUT", {"Index": index, "StartPort": 30000}),
+        ("PUT", {}),
+    ]
     assert next(r for r in box(emu, ACTIVE) if r["Priority"] == 110)["StartPort"] == 30000
     assert [r for r in box(emu, PENDING) if r["Priority"] in (10, 500)] == untouched
 
@@ -95,8 +139,9 @@ def test_lockout_protection_defaults_to_the_connection_port(ansible, emulator_fa
     emu = emulator_factory([{"name": "exp1"}])
     rule = dict(MGMT, StartPort=emu.port(), EndPort=emu.port())
     for method, path, body in (("POST", PENDING, rule), ("PUT", "common/firewallrules/activation", {})):
-        requests.request(method, emu.api(path), json=body, auth=emu.auth, verify=emu.ca_path,
-                         timeout=10).raise_for_status()
+        requests.request(
+            method, emu.api(path), json=body, auth=emu.auth, verify=emu.ca_path, timeout=10
+        ).raise_for_status()
     args = connection(emu, rules=[{"priority": 10}], state="absent")
     del args["management_port"]
     mark = emu.mark()
@@ -118,8 +163,9 @@ def test_clash_seeded_in_pending_is_refused_before_activation(ansible, emulator_
     # Staging only is still possible; the box itself refuses the activation of that set.
     staged = ansible.run_module(MODULE, connection(emu, rules=[SIP], activate=False))
     assert staged["changed"] is True and staged["activated"] is False
-    refused = requests.put(emu.api("common/firewallrules/activation"), json={}, auth=emu.auth,
-                           verify=emu.ca_path, timeout=10)
+    refused = requests.put(
+        emu.api("common/firewallrules/activation"), json={}, auth=emu.auth, verify=emu.ca_path, timeout=10
+    )
     assert refused.status_code == 400 and "share priority 500" in refused.json()["Message"]
     assert box(emu, ACTIVE) == active
 
@@ -151,12 +197,24 @@ def test_cluster_peer_refuses_firewall_writes(ansible, emulator_factory):
 
 
 def rule(priority, address, port):
-    return {"Priority": priority, "Address": address, "PrefixLength": 32, "Transport": "TCP", "StartPort": port,
-            "EndPort": port, "Action": "Drop", "Description": f"Rule {priority}"}
+    return {
+        "Priority": priority,
+        "Address": address,
+        "PrefixLength": 32,
+        "Transport": "TCP",
+        "StartPort": port,
+        "EndPort": port,
+        "Action": "Drop",
+        "Description": f"Rule {priority}",
+    }
 
 
-THREE = [dict(MGMT, Priority=5), rule(10, "192.0.2.10", 1010), rule(20, "192.0.2.20", 1020),
-         rule(30, "192.0.2.30", 1030)]
+THREE = [
+    dict(MGMT, Priority=5),
+    rule(10, "192.0.2.10", 1010),
+    rule(20, "192.0.2.20", 1020),
+    rule(30, "192.0.2.30", 1030),
+]
 
 
 @pytest.mark.parametrize("firewall_index", ["stable", "compact"])
@@ -180,8 +238,12 @@ def test_absent_deletes_exactly_the_declared_rules(ansible, emulator_factory, fi
 
 @pytest.mark.parametrize("firewall_index, fault", [("stable", "500"), ("compact", "500"), ("compact", "reset")])
 def test_delete_applied_but_answer_lost_deletes_nothing_else(ansible, emulator_factory, firewall_index, fault):
-    emu = seeded(emulator_factory, {"firewall": {"pending": THREE, "active": THREE}}, firewall_index=firewall_index,
-                 fail_after_apply=f"DELETE:1:{fault}")
+    emu = seeded(
+        emulator_factory,
+        {"firewall": {"pending": THREE, "active": THREE}},
+        firewall_index=firewall_index,
+        fail_after_apply=f"DELETE:1:{fault}",
+    )
     args = connection(emu, rules=[{"priority": 10}, {"priority": 20}], state="absent")
     result = ansible.run_module(MODULE, args)
     assert result["changed"] is True and not result.get("failed"), result

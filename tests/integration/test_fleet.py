@@ -5,6 +5,7 @@ older E without the firewall API and the /name/ filter, a standalone E at X8.11.
 that the version gate must stop before any write. The tests run in file order on one fleet: first apply,
 converged re-run, out-of-band drift, remediation, and the checks on the request log in between.
 """
+
 import re
 
 import pytest
@@ -13,21 +14,46 @@ import yaml
 
 from support.emulator import REPO, Emulator, emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
 
-MGMT_RULE = {"Priority": 10, "Address": "192.0.2.0", "PrefixLength": 24, "Transport": "TCP", "StartPort": 1,
-             "EndPort": 65535, "Action": "Allow", "Description": "management"}
+MGMT_RULE = {
+    "Priority": 10,
+    "Address": "192.0.2.0",
+    "PrefixLength": 24,
+    "Transport": "TCP",
+    "StartPort": 1,
+    "EndPort": 65535,
+    "Action": "Allow",
+    "Description": "management",
+}
 # Objects nobody declared: they must survive every run.
 UNMANAGED = {
     "zones": {"dnszone": [{"Name": "Legacy-Zone"}]},
-    "searchrules": [{"Name": "Unmanaged rule", "Priority": 900, "TargetName": "Legacy-Zone",
-                     "PatternString": "legacy@example.test", "PatternType": "Exact"}],
+    "searchrules": [
+        {
+            "Name": "Unmanaged rule",
+            "Priority": 900,
+            "TargetName": "Legacy-Zone",
+            "PatternString": "legacy@example.test",
+            "PatternType": "Exact",
+        }
+    ],
     "dnsservers": [{"index": 5, "address": "192.0.2.250"}],
 }
 FW_SEED = {"firewall": {"pending": [MGMT_RULE], "active": [MGMT_RULE]}}
 FLEET = [
-    {"name": "e1", "product": "expressway-e", "version": "X14.3.2", "cluster_role": "primary",
-     "seed": dict(UNMANAGED, **FW_SEED)},
-    {"name": "e2", "product": "expressway-e", "version": "X14.3.2", "cluster_role": "peer",
-     "seed": dict(UNMANAGED, **FW_SEED)},
+    {
+        "name": "e1",
+        "product": "expressway-e",
+        "version": "X14.3.2",
+        "cluster_role": "primary",
+        "seed": dict(UNMANAGED, **FW_SEED),
+    },
+    {
+        "name": "e2",
+        "product": "expressway-e",
+        "version": "X14.3.2",
+        "cluster_role": "peer",
+        "seed": dict(UNMANAGED, **FW_SEED),
+    },
     {"name": "c1", "product": "expressway-c", "version": "X12.7", "seed": FW_SEED},
     {"name": "e3", "product": "expressway-e", "version": "X8.11.4", "seed": FW_SEED},
     {"name": "e4", "product": "expressway-e", "version": "X8.9.1"},
@@ -50,14 +76,25 @@ def inventory(fleet, tmp_path_factory):  # pylint: disable=redefined-outer-name
     hosts = {}
     for spec in FLEET:
         name = spec["name"]
-        hosts[name] = {"expressway_port": fleet.port(name), "expressway_cluster_primary": name != "e2",
-                       "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
-                       "webex_b2b_system_host_name": name}
-    data = {"expressway": {
-        "vars": {"ansible_connection": "local", "expressway_host": "127.0.0.1", "expressway_username": fleet.username,
-                 "expressway_password": fleet.password, "expressway_ca_path": fleet.ca_path,
-                 "webex_b2b_org_sip_domains": ["acme.calls.webex.test"]},
-        "hosts": hosts}}
+        hosts[name] = {
+            "expressway_port": fleet.port(name),
+            "expressway_cluster_primary": name != "e2",
+            "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
+            "webex_b2b_system_host_name": name,
+        }
+    data = {
+        "expressway": {
+            "vars": {
+                "ansible_connection": "local",
+                "expressway_host": "127.0.0.1",
+                "expressway_username": fleet.username,
+                "expressway_password": fleet.password,
+                "expressway_ca_path": fleet.ca_path,
+                "webex_b2b_org_sip_domains": ["acme.calls.webex.test"],
+            },
+            "hosts": hosts,
+        }
+    }
     path = tmp_path_factory.mktemp("inventory") / "fleet.yml"
     path.write_text(yaml.safe_dump(data))
     return path
@@ -101,8 +138,10 @@ def test_first_apply(ansible, fleet, inventory):  # pylint: disable=redefined-ou
         assert servers[1] == "192.0.2.53" and servers[2] == "198.51.100.53", name
         assert box(fleet, name, "common/dns/dns")["SystemHostName"] == name
     for name in ("e1", "e3"):
-        active = {(r["Priority"], r["Transport"], r["StartPort"], r["EndPort"])
-                  for r in box(fleet, name, "common/current/active/firewallrules")}
+        active = {
+            (r["Priority"], r["Transport"], r["StartPort"], r["EndPort"])
+            for r in box(fleet, name, "common/current/active/firewallrules")
+        }
         assert {(30000, "TCP", 5061, 5062), (30001, "UDP", 36000, 59999), (10, "TCP", 1, 65535)} == active, name
 
 
@@ -126,8 +165,9 @@ def test_c_and_peer_get_only_their_settings(fleet):  # pylint: disable=redefined
 
 def test_e_only_setting_on_c_is_an_error(ansible, fleet, inventory):  # pylint: disable=redefined-outer-name
     mark = fleet.mark()
-    proc = ansible.run_playbook(PLAYBOOKS / "configure.yml", inventory=inventory,
-                                args=["--limit", "c1", "-e", "webex_b2b_manage_zone=true"])
+    proc = ansible.run_playbook(
+        PLAYBOOKS / "configure.yml", inventory=inventory, args=["--limit", "c1", "-e", "webex_b2b_manage_zone=true"]
+    )
     assert proc.returncode == 2
     assert "is an Expressway-C" in proc.stdout and "manage_zone" in proc.stdout
     assert fleet.writes(since=mark) == []
@@ -154,7 +194,12 @@ def test_drift_names_exactly_the_edited_fields_and_remediation_fixes_them(ansibl
     assert fleet.writes(since=mark) == []
     assert drift_lines(drifted) == [
         ("DRIFT", "c1", "dns_server index 2", "address '192.0.2.99' -> '198.51.100.53'"),
-        ("DRIFT", "e1", "dns_zone Webex-B2B", "tls_verify_subject_name 'sip.example.test' -> 'callservice.ciscospark.com'"),
+        (
+            "DRIFT",
+            "e1",
+            "dns_zone Webex-B2B",
+            "tls_verify_subject_name 'sip.example.test' -> 'callservice.ciscospark.com'",
+        ),
         ("DRIFT", "e3", "search_rule Webex-B2B outbound", "priority 150 -> 100"),
     ], drifted.stdout
     fixed = ansible.run_playbook(PLAYBOOKS / "drift.yml", inventory=inventory, args=args + ["-e", "remediate=true"])
@@ -165,7 +210,10 @@ def test_drift_names_exactly_the_edited_fields_and_remediation_fixes_them(ansibl
         ("e3", "PUT", {"Name": "Webex-B2B outbound", "Priority": 100}),
     ]
     assert sorted(m.group(2) for m in DRIFT_LINE.finditer(fixed.stdout) if m.group(1) == "FIXED") == [
-        "c1", "e1", "e3"], fixed.stdout
+        "c1",
+        "e1",
+        "e3",
+    ], fixed.stdout
     again = ansible.run_playbook(PLAYBOOKS / "drift.yml", inventory=inventory, args=args)
     assert again.returncode == 0 and drift_lines(again) == [], again.stdout
     assert "no drift on" in again.stdout
@@ -186,9 +234,23 @@ def test_unmanaged_objects_survive(fleet):  # pylint: disable=redefined-outer-na
 def test_role_on_a_box_without_the_name_filter(ansible, emulator_factory, tmp_path):
     emu = emulator_factory([{"name": "e88", "product": "expressway-e", "version": "X8.8.3"}])
     inv = tmp_path / "e88.yml"
-    inv.write_text(yaml.safe_dump({"expressway": {"hosts": {"e88": {
-        "ansible_connection": "local", "expressway_host": "127.0.0.1", "expressway_port": emu.port("e88"),
-        "expressway_username": emu.username, "expressway_password": emu.password,
-        "expressway_ca_path": emu.ca_path}}}}))
+    inv.write_text(
+        yaml.safe_dump(
+            {
+                "expressway": {
+                    "hosts": {
+                        "e88": {
+                            "ansible_connection": "local",
+                            "expressway_host": "127.0.0.1",
+                            "expressway_port": emu.port("e88"),
+                            "expressway_username": emu.username,
+                            "expressway_password": emu.password,
+                            "expressway_ca_path": emu.ca_path,
+                        }
+                    }
+                }
+            }
+        )
+    )
     proc = ansible.run_playbook(PLAYBOOKS / "configure.yml", inventory=inv)
     assert proc.returncode == 0, proc.stdout

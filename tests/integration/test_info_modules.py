@@ -1,4 +1,5 @@
 """The read-only modules against the emulated Expressway: system_info, dns_zone_info, search_rule_info."""
+
 import pytest
 import requests
 
@@ -6,20 +7,32 @@ from support.emulator import emulator, emulator_factory, emulator_state_dir  # n
 
 
 def connection(emu, **extra):
-    return dict({"host": emu.host(), "port": emu.port(), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(),
+            "port": emu.port(),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def post(emu, path, body):
-    resp = requests.post(emu.api(path), json=body, auth=emu.auth, verify=emu.ca_path,
-                         headers={"X-CSRF-Header": "test"}, timeout=10)
+    resp = requests.post(
+        emu.api(path), json=body, auth=emu.auth, verify=emu.ca_path, headers={"X-CSRF-Header": "test"}, timeout=10
+    )
     assert resp.status_code in (200, 201), resp.text
 
 
-@pytest.mark.parametrize("product, version, letter, numbers", [
-    ("expressway-e", "X14.3.2", "E", [14, 3, 2]),
-    ("expressway-c", "X8.10", "C", [8, 10]),
-])
+@pytest.mark.parametrize(
+    "product, version, letter, numbers",
+    [
+        ("expressway-e", "X14.3.2", "E", [14, 3, 2]),
+        ("expressway-c", "X8.10", "C", [8, 10]),
+    ],
+)
 def test_system_info(ansible, emulator_factory, product, version, letter, numbers):
     emu = emulator_factory([{"name": "box", "product": product, "version": version, "system_name": "exp-test"}])
     mark = emu.mark()
@@ -45,8 +58,11 @@ def test_dns_zone_info_all_and_one(ansible, emulator):
 
 def test_search_rule_info_round_trips_into_search_rule(ansible, emulator):
     post(emulator, "common/zone/dnszone", {"Name": "Z"})
-    post(emulator, "common/searchrule", {"Name": "R", "Priority": 10, "TargetName": "Z", "Mode": "AnyAlias",
-                                         "State": "Disabled"})
+    post(
+        emulator,
+        "common/searchrule",
+        {"Name": "R", "Priority": 10, "TargetName": "Z", "Mode": "AnyAlias", "State": "Disabled"},
+    )
     info = ansible.run_module("ucops.expressway.search_rule_info", connection(emulator, name="R"))
     rule = info["search_rules"][0]
     assert rule["enabled"] is False and rule["priority"] == 10 and rule["target_name"] == "Z"
@@ -77,8 +93,15 @@ def test_info_modules_read_every_name_miss_shape_as_absent(ansible, emulator_fac
         found = ansible.run_module(f"ucops.expressway.{module}", connection(emu, name=hit))
         assert [item["name"] for item in found[key]] == [hit]
     # A miss answered 404 or 400 is confirmed by listing the collection once.
-    misses = [(r["method"], r["status"]) for r in emu.requests() if "Not%20here" in r["path"] or r["path"].endswith(
-        ("dnszone", "searchrule"))]
-    expected = {"empty-list": [("GET", 200)], "empty-object": [("GET", 200)], "404": [("GET", 404), ("GET", 200)],
-                "400": [("GET", 400), ("GET", 200)]}[name_miss]
+    misses = [
+        (r["method"], r["status"])
+        for r in emu.requests()
+        if "Not%20here" in r["path"] or r["path"].endswith(("dnszone", "searchrule"))
+    ]
+    expected = {
+        "empty-list": [("GET", 200)],
+        "empty-object": [("GET", 200)],
+        "404": [("GET", 404), ("GET", 200)],
+        "400": [("GET", 400), ("GET", 200)],
+    }[name_miss]
     assert misses == expected * 2

@@ -9,6 +9,7 @@ listener also holds ClientHellos that do not offer TLS 1.3 for 3 s: a server tha
 but answers it slowly. Its OUT-TLS must warn and say the TLS 1.2 handshake got no answer (after a
 retry), where a refusal (the TLS 1.3-only twin) still fails and names the alert.
 """
+
 from __future__ import annotations
 
 import random
@@ -58,25 +59,42 @@ def lab(tmp_path_factory):
     pki = FixturePKI(tmp / "pki")
     net = _network()
     leaf = pki.leaf("latency", sans=[f"*.{DOMAIN}"])
-    profiles = [TlsProfile(f"{net}.1", 5071, leaf.chain_file, leaf.key_file),
-                # No TLS 1.2 cipher for an EC key: TLS 1.2 handshakes end in a handshake_failure alert.
-                TlsProfile(f"{net}.2", 5071, leaf.chain_file, leaf.key_file,
-                           cipher_list="ECDHE-RSA-AES128-GCM-SHA256")]
+    profiles = [
+        TlsProfile(f"{net}.1", 5071, leaf.chain_file, leaf.key_file),
+        # No TLS 1.2 cipher for an EC key: TLS 1.2 handshakes end in a handshake_failure alert.
+        TlsProfile(f"{net}.2", 5071, leaf.chain_file, leaf.key_file, cipher_list="ECDHE-RSA-AES128-GCM-SHA256"),
+    ]
     with NamedServer(tmp / "named", _zones(net)) as named, KamailioServer(tmp / "kamailio", profiles) as kamailio:
         dns_port = free_udp_tcp_port()
-        listeners = [{"proto": proto, "listen": ["127.0.0.1", dns_port], "upstream": ["127.0.0.1", named.port],
-                      "rtt": RTT} for proto in ("udp", "tcp")]
-        listeners += [{"proto": "tcp", "listen": [f"{net}.{proxy}", 5061], "upstream": [f"{net}.{upstream}", 5071],
-                       "rtt": RTT, "tls12_delay": TLS12_HOLD if name == "slow12" else 0}
-                      for name, (proxy, upstream) in PEERS.items()]
+        listeners = [
+            {"proto": proto, "listen": ["127.0.0.1", dns_port], "upstream": ["127.0.0.1", named.port], "rtt": RTT}
+            for proto in ("udp", "tcp")
+        ]
+        listeners += [
+            {
+                "proto": "tcp",
+                "listen": [f"{net}.{proxy}", 5061],
+                "upstream": [f"{net}.{upstream}", 5071],
+                "rtt": RTT,
+                "tls12_delay": TLS12_HOLD if name == "slow12" else 0,
+            }
+            for name, (proxy, upstream) in PEERS.items()
+        ]
         with DelayProxy(tmp / "proxy", listeners) as proxy:
-            yield {"tmp": tmp, "pki": pki, "proxy": proxy, "kamailio": kamailio, "named": named,
-                   "dns_port": dns_port}
+            yield {"tmp": tmp, "pki": pki, "proxy": proxy, "kamailio": kamailio, "named": named, "dns_port": dns_port}
 
 
 def _args(lab, destinations, **extra):
-    return dict({"destinations": destinations, "resolvers": ["127.0.0.1"], "resolver_port": lab["dns_port"],
-                 "ca_bundle": str(lab["pki"].ca_bundle), "fail_on": "never"}, **extra)
+    return dict(
+        {
+            "destinations": destinations,
+            "resolvers": ["127.0.0.1"],
+            "resolver_port": lab["dns_port"],
+            "ca_bundle": str(lab["pki"].ca_bundle),
+            "fail_on": "never",
+        },
+        **extra,
+    )
 
 
 def _run(ansible, lab, destinations, **extra):
@@ -96,8 +114,16 @@ def test_slow_tls12_handshake_warns_and_a_refusal_still_fails(ansible, lab):
     assert "refused" not in row["summary"] and "no answer" in row["summary"] and "tried twice" in row["summary"]
     assert row["evidence"]["tls12_accepted"] is None and row["evidence"]["tls12_error"]["kind"] == "timeout"
     # Everything else about the slow peer is what the fast one gets.
-    for rule in ("OUT-HOST", "OUT-A", "OUT-CERT-VALID", "OUT-CERT-NAME", "OUT-CERT-CHAIN", "OUT-CERT-TRUST",
-                 "OUT-SIP", "OUT-PTR"):
+    for rule in (
+        "OUT-HOST",
+        "OUT-A",
+        "OUT-CERT-VALID",
+        "OUT-CERT-NAME",
+        "OUT-CERT-CHAIN",
+        "OUT-CERT-TRUST",
+        "OUT-SIP",
+        "OUT-PTR",
+    ):
         assert rule_status(result, slow, rule) == rule_status(result, plain, rule) == "pass", rule
     # A real refusal behind the same latency still fails, with the alert's name.
     assert rule_status(result, only13, "OUT-TLS") == "fail", explain(result, only13)
@@ -112,14 +138,19 @@ def test_slow_tls12_handshake_warns_and_a_refusal_still_fails(ansible, lab):
 def test_slow_tls12_peer_is_asked_twice_then_left_alone(ansible, tmp_path, lab):
     """The proxy counts the ClientHellos it held: the first probe and exactly one retry."""
     kamailio_address = lab["kamailio"].profiles[0].address
-    listener = {"proto": "tcp", "listen": ["127.0.0.1", 0], "upstream": [kamailio_address, 5071], "rtt": RTT,
-                "tls12_delay": TLS12_HOLD}
+    listener = {
+        "proto": "tcp",
+        "listen": ["127.0.0.1", 0],
+        "upstream": [kamailio_address, 5071],
+        "rtt": RTT,
+        "tls12_delay": TLS12_HOLD,
+    }
     with DelayProxy(tmp_path / "proxy", [listener]) as proxy:
         literal = f"sips:alice@127.0.0.1:{proxy.ports[0]}"
         result = _run(ansible, lab, [literal], timeout=1.0)
         stats = proxy.stats()
     assert rule_status(result, literal, "OUT-TLS") == "warn", explain(result)
-    assert stats["delayed_hellos"] == 2 and stats["connections"] == 3   # main handshake, TLS 1.2, its retry
+    assert stats["delayed_hellos"] == 2 and stats["connections"] == 3  # main handshake, TLS 1.2, its retry
 
 
 def test_tight_timeout_under_latency_is_never_a_refusal(ansible, lab):

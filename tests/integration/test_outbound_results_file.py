@@ -6,6 +6,7 @@
 The module returns only the rows that fail or warn; the roll-up, the summary, the verdict and the
 report's matrix must be exactly those of the same check returning every row.
 """
+
 import json
 import sys
 
@@ -51,13 +52,19 @@ def test_answer_keeps_the_verdict_and_only_the_rows_to_act_on(both):
 def test_certificates_are_described_once_and_rows_refer_to_them(both):
     whole, compact, written, dummy = both
     assert compact["certificates"] == whole["certificates"]
-    leaves = [row["evidence"]["certificate"]["sha256"] for row in written
-              if row["rule"] == "OUT-CERT-VALID" and row["evidence"].get("certificate")]
+    leaves = [
+        row["evidence"]["certificate"]["sha256"]
+        for row in written
+        if row["rule"] == "OUT-CERT-VALID" and row["evidence"].get("certificate")
+    ]
     assert leaves and set(leaves) <= set(whole["certificates"])
     for sha256 in leaves:
         assert whole["certificates"][sha256]["sha256"] == sha256 and "san_dns" in whole["certificates"][sha256]
-    names = [row["evidence"]["certificate"] for row in written
-             if row["rule"] == "OUT-CERT-NAME" and "matched_by" in row["evidence"]]
+    names = [
+        row["evidence"]["certificate"]
+        for row in written
+        if row["rule"] == "OUT-CERT-NAME" and "matched_by" in row["evidence"]
+    ]
     assert names and set(names) <= set(leaves)
 
 
@@ -73,4 +80,5 @@ def test_report_matrix_is_the_same(ansible, both):
     def matrix(result):
         report = build_report({"checker": result})
         return [(cell["rule"], cell["status"]) for host in report["hosts"] for cell in host["rules"]]
+
     assert matrix(compact) == matrix(whole)

@@ -5,6 +5,7 @@
 
 If one of these fails, a scenario test built on the same peer proves nothing, so they run first.
 """
+
 import socket
 import ssl
 import subprocess
@@ -29,11 +30,23 @@ def ask(peers, name, rtype):
 
 def presented_chain(address, port, server_name):
     """The certificates the server sends, as openssl s_client -showcerts prints them."""
-    out = subprocess.run(["openssl", "s_client", "-connect", f"{address}:{port}", "-servername", server_name,
-                          "-showcerts"], input="", capture_output=True, text=True, timeout=10, check=False)
+    out = subprocess.run(
+        ["openssl", "s_client", "-connect", f"{address}:{port}", "-servername", server_name, "-showcerts"],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     blocks = out.stdout.split("-----BEGIN CERTIFICATE-----")[1:]
-    return [x509.load_pem_x509_certificate(("-----BEGIN CERTIFICATE-----" + b.split("-----END CERTIFICATE-----")[0]
-                                            + "-----END CERTIFICATE-----\n").encode()) for b in blocks]
+    return [
+        x509.load_pem_x509_certificate(
+            (
+                "-----BEGIN CERTIFICATE-----" + b.split("-----END CERTIFICATE-----")[0] + "-----END CERTIFICATE-----\n"
+            ).encode()
+        )
+        for b in blocks
+    ]
 
 
 def test_clean_srv_has_two_targets_by_priority(webex_peers):
@@ -132,8 +145,14 @@ def test_silent_listener_accepts_but_never_handshakes(webex_peers):
 
 def test_mutual_tls_accepts_trusted_client(webex_peers):
     good = webex_peers.client["good"]
-    with tls_client(webex_peers.address(40), 5062, webex_peers.edge_fqdn, cafile=webex_peers.pki.ca_bundle,
-                    cert=good.chain_file, key=good.key_file) as tls:
+    with tls_client(
+        webex_peers.address(40),
+        5062,
+        webex_peers.edge_fqdn,
+        cafile=webex_peers.pki.ca_bundle,
+        cert=good.chain_file,
+        key=good.key_file,
+    ) as tls:
         assert sip_options(tls, webex_peers.edge_fqdn) == "SIP/2.0 200 OK"
 
 
@@ -143,8 +162,14 @@ def test_mutual_tls_rejects(webex_peers, client):
     with pytest.raises((ssl.SSLError, ConnectionError)):
         # TLS 1.3 finishes the client's handshake before the server judges its certificate: the
         # rejection arrives on the first read, so the test reads too.
-        with tls_client(webex_peers.address(40), 5062, webex_peers.edge_fqdn, cafile=webex_peers.pki.ca_bundle,
-                        cert=leaf and leaf.chain_file, key=leaf and leaf.key_file) as tls:
+        with tls_client(
+            webex_peers.address(40),
+            5062,
+            webex_peers.edge_fqdn,
+            cafile=webex_peers.pki.ca_bundle,
+            cert=leaf and leaf.chain_file,
+            key=leaf and leaf.key_file,
+        ) as tls:
             sip_options(tls, webex_peers.edge_fqdn)
 
 
@@ -154,10 +179,26 @@ def test_rejected_chains_are_sent_whole_and_refused_by_a_verifying_client(webex_
     scenario = webex_peers.scenarios[name]
     chain = presented_chain(webex_peers.address(scenario.index), 5061, scenario.fqdn)
     assert chain[0] == scenario.leaf.cert and len(chain) == 3
-    out = subprocess.run(["openssl", "s_client", "-connect", f"{webex_peers.address(scenario.index)}:5061",
-                          "-servername", scenario.fqdn, "-CAfile", str(webex_peers.pki.ca_bundle),
-                          "-verify_return_error", "-purpose", "sslserver"],
-                         input="", capture_output=True, text=True, timeout=10, check=False)
+    out = subprocess.run(
+        [
+            "openssl",
+            "s_client",
+            "-connect",
+            f"{webex_peers.address(scenario.index)}:5061",
+            "-servername",
+            scenario.fqdn,
+            "-CAfile",
+            str(webex_peers.pki.ca_bundle),
+            "-verify_return_error",
+            "-purpose",
+            "sslserver",
+        ],
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=False,
+    )
     assert "Verify return code: 0 (ok)" not in out.stdout, out.stdout[-2000:]
 
 
@@ -176,16 +217,14 @@ def test_weak_fixtures_are_what_they_claim(webex_peers):
 
 def test_tls_without_sip_completes_tls_and_never_answers(webex_peers):
     scenario = webex_peers.scenarios["tls_without_sip"]
-    with tls_client(webex_peers.address(scenario.index), 5061, scenario.fqdn,
-                    cafile=webex_peers.pki.ca_bundle) as tls:
+    with tls_client(webex_peers.address(scenario.index), 5061, scenario.fqdn, cafile=webex_peers.pki.ca_bundle) as tls:
         with pytest.raises((socket.timeout, TimeoutError)):
             sip_options(tls, scenario.fqdn, timeout=1)
 
 
 def test_port_5080_serves_the_same_sbc(webex_peers):
     scenario = webex_peers.scenarios["port_5080"]
-    with tls_client(webex_peers.address(scenario.index), 5080, scenario.fqdn,
-                    cafile=webex_peers.pki.ca_bundle) as tls:
+    with tls_client(webex_peers.address(scenario.index), 5080, scenario.fqdn, cafile=webex_peers.pki.ca_bundle) as tls:
         assert sip_options(tls, scenario.fqdn) == "SIP/2.0 200 OK"
 
 
@@ -198,8 +237,14 @@ def test_webex_edge_after_a_ca_change_chains_to_the_outside_root(webex_peers):
 def test_mutual_tls_rejects_an_expired_client_certificate(webex_peers, client):
     leaf = webex_peers.client[client]
     with pytest.raises((ssl.SSLError, ConnectionError)):
-        with tls_client(webex_peers.address(40), 5062, webex_peers.edge_fqdn, cafile=webex_peers.pki.ca_bundle,
-                        cert=leaf.chain_file, key=leaf.key_file) as tls:
+        with tls_client(
+            webex_peers.address(40),
+            5062,
+            webex_peers.edge_fqdn,
+            cafile=webex_peers.pki.ca_bundle,
+            cert=leaf.chain_file,
+            key=leaf.key_file,
+        ) as tls:
             sip_options(tls, webex_peers.edge_fqdn)
 
 

@@ -5,6 +5,7 @@ Expressway-C (DNS servers, DNS settings, trusted CA; by default no zone and no f
 twice: the first run writes, the second writes nothing (from the emulator's request log). What is on the
 boxes then equals what the filter ucops.expressway.webex_b2b_objects returns for each of them.
 """
+
 import importlib
 import json
 import sys
@@ -19,9 +20,15 @@ from support.pki import make_root, pem
 
 EXAMPLE = REPO / "examples" / "per_object_configure.yml"
 FLEET = [
-    {"name": "e1", "product": "expressway-e", "version": "X14.3.2",
-     "seed": {"zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
-              "dnsservers": [{"index": 1, "address": "192.0.2.53"}]}},
+    {
+        "name": "e1",
+        "product": "expressway-e",
+        "version": "X14.3.2",
+        "seed": {
+            "zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
+            "dnsservers": [{"index": 1, "address": "192.0.2.53"}],
+        },
+    },
     {"name": "c1", "product": "expressway-c", "version": "X12.7"},
 ]
 SYSTEMS = {"e1": {"product": "E", "version": "X14.3.2"}, "c1": {"product": "C", "version": "X12.7"}}
@@ -40,20 +47,32 @@ def boxes(tmp_path_factory, emulator_state_dir):  # noqa: F811 pylint: disable=r
 def inputs(tmp_path_factory):
     ca_file = tmp_path_factory.mktemp("ca") / "partner-root.pem"
     ca_file.write_bytes(pem(make_root("ucops example partner root CA").cert))
-    return {"webex_b2b_org_sip_domains": ["acme.calls.webex.test"],
-            "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
-            "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
-            "webex_b2b_domain_name": "example.test",
-            "webex_b2b_trusted_ca_files": [str(ca_file)]}
+    return {
+        "webex_b2b_org_sip_domains": ["acme.calls.webex.test"],
+        "webex_b2b_inbound_target_zone": "Traversal to Expressway-C",
+        "webex_b2b_dns_servers": ["192.0.2.53", "198.51.100.53"],
+        "webex_b2b_domain_name": "example.test",
+        "webex_b2b_trusted_ca_files": [str(ca_file)],
+    }
 
 
 @pytest.fixture(scope="module")
 def inventory(boxes, inputs, tmp_path_factory):  # pylint: disable=redefined-outer-name
-    hosts = {spec["name"]: {"expressway_port": boxes.port(spec["name"]),
-                            "webex_b2b_system_host_name": f"{spec['name']}-host"} for spec in FLEET}
-    group = dict(inputs, ansible_connection="local", expressway_host="127.0.0.1",
-                 expressway_username=boxes.username, expressway_password=boxes.password,
-                 expressway_ca_path=boxes.ca_path)
+    hosts = {
+        spec["name"]: {
+            "expressway_port": boxes.port(spec["name"]),
+            "webex_b2b_system_host_name": f"{spec['name']}-host",
+        }
+        for spec in FLEET
+    }
+    group = dict(
+        inputs,
+        ansible_connection="local",
+        expressway_host="127.0.0.1",
+        expressway_username=boxes.username,
+        expressway_password=boxes.password,
+        expressway_ca_path=boxes.ca_path,
+    )
     path = tmp_path_factory.mktemp("inventory") / "boxes.yml"
     path.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": group}}))
     return path
@@ -67,9 +86,16 @@ def expected(ansible, inputs, tmp_path_factory):
     for name, system in SYSTEMS.items():
         filter_inputs = {key.removeprefix("webex_b2b_"): value for key, value in inputs.items()}
         filter_inputs["system_host_name"] = f"{name}-host"
-        tasks.append({"name": f"objects of {name}", "ansible.builtin.copy": {
-            "content": "{{ filter_inputs | ucops.expressway.webex_b2b_objects(system=system) | to_json }}",
-            "dest": str(out / f"{name}.json")}, "vars": {"filter_inputs": filter_inputs, "system": system}})
+        tasks.append(
+            {
+                "name": f"objects of {name}",
+                "ansible.builtin.copy": {
+                    "content": "{{ filter_inputs | ucops.expressway.webex_b2b_objects(system=system) | to_json }}",
+                    "dest": str(out / f"{name}.json"),
+                },
+                "vars": {"filter_inputs": filter_inputs, "system": system},
+            }
+        )
     play = out / "filter.yml"
     play.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
     ansible.run_playbook(play, check=True)

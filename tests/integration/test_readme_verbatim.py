@@ -7,6 +7,7 @@ emulated Expressway that has nothing configured; the password comes from EXPRESS
 README says. Each command of the README's console block runs as written: the check run succeeds, shows
 every create and writes nothing; the apply configures the box; a second apply writes nothing.
 """
+
 import os
 import re
 import shlex
@@ -28,7 +29,7 @@ def using_it():
     section = text.split("\n## Using it\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```(\w+)\n(.*?)```", section, re.S)
     first = next(i for i, (kind, body) in enumerate(blocks) if kind == "yaml" and body.startswith("# inventory.yml"))
-    console = next(body for kind, body in blocks[first + 1:] if kind == "console")
+    console = next(body for kind, body in blocks[first + 1 :] if kind == "console")
     commands = [shlex.split(line, comments=True) for line in console.splitlines() if line.strip()]
     assert commands
     return yaml.safe_load(blocks[first][1]), commands
@@ -55,8 +56,13 @@ def collections_path(tmp_path_factory):
 
 
 def run(command, cwd, collections_path, emu):
-    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(collections_path), EXPRESSWAY_PASSWORD=emu.password,
-               ANSIBLE_NOCOLOR="1", PATH=f"{BIN}:{os.environ.get('PATH', '')}")
+    env = dict(
+        os.environ,
+        ANSIBLE_COLLECTIONS_PATH=str(collections_path),
+        EXPRESSWAY_PASSWORD=emu.password,
+        ANSIBLE_NOCOLOR="1",
+        PATH=f"{BIN}:{os.environ.get('PATH', '')}",
+    )
     for name in ("ANSIBLE_PYTHON_INTERPRETER", "EXPRESSWAY_HOST", "EXPRESSWAY_USERNAME"):
         env.pop(name, None)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False)

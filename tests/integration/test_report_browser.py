@@ -3,6 +3,7 @@
 Opened from a file:// URL with networking disabled, so it also proves the page needs no external asset.
 The screenshot lands in tests/output/report-browser.png.
 """
+
 import importlib
 import importlib.util
 import json
@@ -31,8 +32,22 @@ from selenium.webdriver.common.by import By  # noqa: E402
 def report(tmp_path_factory):
     work = tmp_path_factory.mktemp("html")
     (work / "results.json").write_text(json.dumps(fleet_results()))
-    subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--results", str(work / "results.json"),
-                    "-o", str(work), "-f", "json", "-f", "html"], check=False, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "render_report.py"),
+            "--results",
+            str(work / "results.json"),
+            "-o",
+            str(work),
+            "-f",
+            "json",
+            "-f",
+            "html",
+        ],
+        check=False,
+        capture_output=True,
+    )
     return json.loads((work / "webex-report.json").read_text()), work / "webex-report.html"
 
 
@@ -40,10 +55,19 @@ def report(tmp_path_factory):
 def browser(tmp_path_factory):
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", "--window-size=1700,1100",
-                 "--user-data-dir=%s" % tmp_path_factory.mktemp("chromium-profile")):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1700,1100",
+        "--user-data-dir=%s" % tmp_path_factory.mktemp("chromium-profile"),
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     yield driver
@@ -75,11 +99,15 @@ def test_filter_by_status(browser, report, status):
     data, page = report
     browser.get(page.as_uri())
     _click_filter(browser, status)
-    expected_hosts = sorted(host["name"] for host in data["hosts"]
-                            if any(cell["status"] == status for cell in host["rules"]))
+    expected_hosts = sorted(
+        host["name"] for host in data["hosts"] if any(cell["status"] == status for cell in host["rules"])
+    )
     assert sorted(row.get_attribute("data-host") for row in _visible_rows(browser)) == expected_hosts
-    bright = [cell for cell in browser.find_elements(By.CSS_SELECTOR, "tr.host-row td.cell[data-host]")
-              if cell.is_displayed() and "dim" not in cell.get_attribute("class")]
+    bright = [
+        cell
+        for cell in browser.find_elements(By.CSS_SELECTOR, "tr.host-row td.cell[data-host]")
+        if cell.is_displayed() and "dim" not in cell.get_attribute("class")
+    ]
     assert len(bright) == data["summary"]["status"][status]
     assert {cell.get_attribute("data-status") for cell in bright} == {status}
     _click_filter(browser, "all")
@@ -94,7 +122,8 @@ def test_clicking_a_failed_cell_shows_its_fix(browser, report):
     cell = next(c for c in host["rules"] if c["rule"] == "OUT-CERT-VALID")
     assert cell["status"] == "fail" and cell["remedy"]
     browser.find_element(
-        By.CSS_SELECTOR, 'td.cell[data-host="%s"][data-rule="%s"]' % (host["name"], cell["rule"])).click()
+        By.CSS_SELECTOR, 'td.cell[data-host="%s"][data-rule="%s"]' % (host["name"], cell["rule"])
+    ).click()
     shown = browser.find_elements(By.CSS_SELECTOR, "section.detail.shown")
     assert len(shown) == 1 and shown[0].is_displayed()
     assert shown[0].find_element(By.CSS_SELECTOR, ".remedy").text == cell["remedy"]
@@ -118,7 +147,9 @@ def _catalogue():
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     tool._alias_checkout()  # pylint: disable=protected-access
-    return list(importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue").RULES)
+    return list(
+        importlib.import_module("ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue").RULES
+    )
 
 
 @pytest.fixture(scope="module")
@@ -126,21 +157,54 @@ def full_matrix(tmp_path_factory):
     """A fleet checked for every rule of the catalogue, with long host names: the widest matrix there is."""
     work = tmp_path_factory.mktemp("wide")
     rules = _catalogue()
-    results = dict(("sbc%d.a-long-organisation-name.example.test" % index, [{"results": [
-        {"subject": "sips:b2b@sbc%d.example.test" % index, "rule": rule, "level": "must",
-         "status": ("pass", "fail", "warn", "skip")[(index + number) % 4], "summary": "%s seen" % rule,
-         "evidence": {"seen": "x" * 300}, "remedy": "fix %s" % rule} for number, rule in enumerate(rules)]}])
-        for index in range(6))
+    results = dict(
+        (
+            "sbc%d.a-long-organisation-name.example.test" % index,
+            [
+                {
+                    "results": [
+                        {
+                            "subject": "sips:b2b@sbc%d.example.test" % index,
+                            "rule": rule,
+                            "level": "must",
+                            "status": ("pass", "fail", "warn", "skip")[(index + number) % 4],
+                            "summary": "%s seen" % rule,
+                            "evidence": {"seen": "x" * 300},
+                            "remedy": "fix %s" % rule,
+                        }
+                        for number, rule in enumerate(rules)
+                    ]
+                }
+            ],
+        )
+        for index in range(6)
+    )
     (work / "results.json").write_text(json.dumps(results))
-    subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--results", str(work / "results.json"),
-                    "-o", str(work), "-f", "json", "-f", "html"], check=False, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "render_report.py"),
+            "--results",
+            str(work / "results.json"),
+            "-o",
+            str(work),
+            "-f",
+            "json",
+            "-f",
+            "html",
+        ],
+        check=False,
+        capture_output=True,
+    )
     return json.loads((work / "webex-report.json").read_text()), work / "webex-report.html", rules
 
 
 def _sideways(driver, selector):
     return driver.execute_script(
         "var el = arguments[0] ? document.querySelector(arguments[0]) : document.documentElement;"
-        "return [el.scrollWidth, el.clientWidth];", selector)
+        "return [el.scrollWidth, el.clientWidth];",
+        selector,
+    )
 
 
 def test_matrix_fits_a_laptop_screen_in_column_groups(browser, full_matrix):
@@ -158,7 +222,8 @@ def test_matrix_fits_a_laptop_screen_in_column_groups(browser, full_matrix):
         assert [(g.get_attribute("data-group"), int(g.get_attribute("colspan"))) for g in groups] == [
             ("outbound", sum(1 for r in rules if r.startswith("OUT-"))),
             ("inbound", sum(1 for r in rules if r.startswith("IN-"))),
-            ("expressway", sum(1 for r in rules if r.startswith("EXP-")))]
+            ("expressway", sum(1 for r in rules if r.startswith("EXP-"))),
+        ]
         headers = browser.find_elements(By.CSS_SELECTOR, "#matrix tr.rules th")
         for group in groups:
             assert group.is_displayed() and group.text

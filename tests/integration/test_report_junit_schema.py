@@ -2,6 +2,7 @@
 
 ``validate_junit(path)`` is reusable: point it at the JUnit file ``make demo`` writes.
 """
+
 import subprocess
 import sys
 from pathlib import Path
@@ -25,8 +26,20 @@ def junit_file(tmp_path_factory):
 
     work = tmp_path_factory.mktemp("junit")
     (work / "results.json").write_text(json.dumps(fleet_results()))
-    subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--results", str(work / "results.json"),
-                    "-o", str(work), "-f", "junit"], check=False, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "render_report.py"),
+            "--results",
+            str(work / "results.json"),
+            "-o",
+            str(work),
+            "-f",
+            "junit",
+        ],
+        check=False,
+        capture_output=True,
+    )
     return work / "webex-report.junit.xml"
 
 

@@ -1,6 +1,7 @@
 """A fleet verified in slices, as AWX / Automation Platform job slicing runs it (host i in slice i mod n), each
 slice writing its own report: the reports merged (command line and role) equal the report of one run over the
 whole fleet, apart from the time they were generated."""
+
 import json
 import subprocess
 import sys
@@ -20,25 +21,50 @@ TIMESTAMPS = ("generated", "sources")
 
 def _fleet(emulator_factory):  # noqa: F811
     wrong = dict(ZONE, SIPTLSVerifySubjectName="sip.example.test")
-    return emulator_factory([{"name": "box%d" % index, "product": "expressway-e", "version": "X14.3.2",
-                              "seed": seed(zone=wrong if index % 2 else None, roots=index != 4)}
-                             for index in range(len(HOSTS))])
+    return emulator_factory(
+        [
+            {
+                "name": "box%d" % index,
+                "product": "expressway-e",
+                "version": "X14.3.2",
+                "seed": seed(zone=wrong if index % 2 else None, roots=index != 4),
+            }
+            for index in range(len(HOSTS))
+        ]
+    )
 
 
 def _inventory(emu, path):
-    hosts = dict((name, {"ansible_host": emu.host("box%d" % index), "expressway_port": emu.port("box%d" % index)})
-                 for index, name in enumerate(HOSTS))
-    path.write_text(yaml.safe_dump({"expressway": {"hosts": hosts, "vars": {
-        "ansible_connection": "local", "expressway_username": emu.username, "expressway_password": emu.password,
-        "expressway_ca_path": emu.ca_path, "webex_b2b_zone_name": "Webex", "webex_b2b_inbound_target_zone": "Internal",
-        "webex_report_resolvers": ["127.0.0.1"]}}}))
+    hosts = dict(
+        (name, {"ansible_host": emu.host("box%d" % index), "expressway_port": emu.port("box%d" % index)})
+        for index, name in enumerate(HOSTS)
+    )
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "expressway": {
+                    "hosts": hosts,
+                    "vars": {
+                        "ansible_connection": "local",
+                        "expressway_username": emu.username,
+                        "expressway_password": emu.password,
+                        "expressway_ca_path": emu.ca_path,
+                        "webex_b2b_zone_name": "Webex",
+                        "webex_b2b_inbound_target_zone": "Internal",
+                        "webex_report_resolvers": ["127.0.0.1"],
+                    },
+                }
+            }
+        )
+    )
     return path
 
 
 def _verify(ansible, inventory, report_dir, hosts=None):
     args = ["--limit", ",".join(hosts)] if hosts else []
-    proc = ansible.run_playbook(VERIFY, inventory=inventory, extra_vars={"webex_report_dir": str(report_dir)},
-                                args=args)
+    proc = ansible.run_playbook(
+        VERIFY, inventory=inventory, extra_vars={"webex_report_dir": str(report_dir)}, args=args
+    )
     assert proc.returncode != 0, proc.stdout  # some boxes fail EXP-ZONE / EXP-TRUST: the play says so
     return json.loads((report_dir / "webex-report.json").read_text())
 
@@ -64,8 +90,12 @@ def test_slices_merge_into_the_single_run_report(ansible, emulator_factory, tmp_
 
     # The command line: tools/render_report.py --merge (python -m ..._report.cli takes the same arguments).
     merged_dir = tmp_path / "merged-cli"
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--merge", *map(str, slices),
-                           "-o", str(merged_dir)], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "render_report.py"), "--merge", *map(str, slices), "-o", str(merged_dir)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 1, proc.stderr  # the fleet's verdict is fail, as the single run's
     merged = json.loads((merged_dir / "webex-report.json").read_text())
     assert _found(merged) == _found(whole)
@@ -74,10 +104,20 @@ def test_slices_merge_into_the_single_run_report(ansible, emulator_factory, tmp_
     assert (merged_dir / "webex-report.html").exists() and (merged_dir / "webex-report.junit.xml").exists()
 
     # The role: a play on the controller that only merges (no results of its own).
-    play = [{"hosts": "localhost", "gather_facts": False, "roles": [{
-        "role": "ucops.expressway.webex_report", "webex_report_result_vars": [],
-        "webex_report_merge_from": [str(path) for path in slices], "webex_report_dir": str(tmp_path / "merged-role"),
-    }]}]
+    play = [
+        {
+            "hosts": "localhost",
+            "gather_facts": False,
+            "roles": [
+                {
+                    "role": "ucops.expressway.webex_report",
+                    "webex_report_result_vars": [],
+                    "webex_report_merge_from": [str(path) for path in slices],
+                    "webex_report_dir": str(tmp_path / "merged-role"),
+                }
+            ],
+        }
+    ]
     (tmp_path / "merge.yml").write_text(yaml.safe_dump(play))
     ansible.run_playbook(tmp_path / "merge.yml", check=True)
     by_role = json.loads((tmp_path / "merged-role" / "webex-report.json").read_text())
@@ -93,15 +133,25 @@ def test_rerun_of_a_slice_replaces_its_hosts(ansible, emulator_factory, tmp_path
     fixed = emu.api("common/zone/dnszone", name="box1")
     import requests  # pylint: disable=import-outside-toplevel
 
-    requests.put(fixed, json={"Name": "Webex", "SIPTLSVerifySubjectName": "sip.webex.com"}, auth=emu.auth,
-                 verify=emu.ca_path, timeout=10).raise_for_status()
-    proc = ansible.run_playbook(VERIFY, inventory=inventory, args=["--limit", HOSTS[1]], extra_vars={
-        "webex_report_dir": str(tmp_path / "second"), "webex_report_merge_from": [str(first)]})
+    requests.put(
+        fixed,
+        json={"Name": "Webex", "SIPTLSVerifySubjectName": "sip.webex.com"},
+        auth=emu.auth,
+        verify=emu.ca_path,
+        timeout=10,
+    ).raise_for_status()
+    proc = ansible.run_playbook(
+        VERIFY,
+        inventory=inventory,
+        args=["--limit", HOSTS[1]],
+        extra_vars={"webex_report_dir": str(tmp_path / "second"), "webex_report_merge_from": [str(first)]},
+    )
     assert proc.returncode == 0, proc.stdout
     merged = json.loads((tmp_path / "second" / "webex-report.json").read_text())
     assert merged["metadata"]["hosts"] == HOSTS[:2]
-    zone = dict((host["name"], next(c["status"] for c in host["rules"] if c["rule"] == "EXP-ZONE"))
-                for host in merged["hosts"])
+    zone = dict(
+        (host["name"], next(c["status"] for c in host["rules"] if c["rule"] == "EXP-ZONE")) for host in merged["hosts"]
+    )
     assert zone == {HOSTS[0]: "pass", HOSTS[1]: "pass"}
     assert len(merged["metadata"]["sources"]) == 2
 
@@ -109,13 +159,29 @@ def test_rerun_of_a_slice_replaces_its_hosts(ansible, emulator_factory, tmp_path
 def test_merge_refuses_mixed_groupings(tmp_path):
     def report(group_by):
         return {"schema_version": "1.0", "hosts": [], "metadata": {"group_by": group_by, "generated": None}}
+
     paths = []
     for group_by in ("host", "subject"):
         paths.append(tmp_path / ("%s.json" % group_by))
         paths[-1].write_text(json.dumps(report(group_by)))
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), "--merge", *map(str, paths),
-                           "-o", str(tmp_path / "out")], capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "tools" / "render_report.py"),
+            "--merge",
+            *map(str, paths),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2 and "grouped by host and subject" in proc.stderr
-    proc = subprocess.run([sys.executable, str(REPO / "tools" / "render_report.py"), *map(str, paths)],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "render_report.py"), *map(str, paths)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 2 and "add --merge" in proc.stderr

@@ -1,4 +1,5 @@
 """ucops.expressway.search_rule against the emulated Expressway: reconcile, validation and reference checks."""
+
 import pytest
 import requests
 
@@ -10,8 +11,16 @@ RULE = "To Webex"
 
 
 def connection(emu, **extra):
-    return dict({"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
-                 "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(),
+            "port": emu.port(),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def box_rule(emu, name=RULE):
@@ -23,17 +32,37 @@ def box_rule(emu, name=RULE):
 @pytest.fixture
 def box(emulator):
     """An emulator that already has the DNS zone the rules target (made with a direct API call)."""
-    resp = requests.post(emulator.api("common/zone/dnszone"), json={"Name": ZONE}, auth=emulator.auth,
-                         verify=emulator.ca_path, headers={"X-CSRF-Header": "test"}, timeout=10)
+    resp = requests.post(
+        emulator.api("common/zone/dnszone"),
+        json={"Name": ZONE},
+        auth=emulator.auth,
+        verify=emulator.ca_path,
+        headers={"X-CSRF-Header": "test"},
+        timeout=10,
+    )
     assert resp.status_code in (200, 201), resp.text
     return emulator
 
 
 def rule_args(emu, **extra):
-    return connection(emu, **dict({"name": RULE, "priority": 100, "protocol": "SIP", "mode": "AliasPatternMatch",
-                                   "pattern_type": "Regex", "pattern_string": r".*@partner\.example\.test",
-                                   "pattern_behavior": "Leave", "on_successful_match": "Stop",
-                                   "target_name": ZONE, "enabled": True}, **extra))
+    return connection(
+        emu,
+        **dict(
+            {
+                "name": RULE,
+                "priority": 100,
+                "protocol": "SIP",
+                "mode": "AliasPatternMatch",
+                "pattern_type": "Regex",
+                "pattern_string": r".*@partner\.example\.test",
+                "pattern_behavior": "Leave",
+                "on_successful_match": "Stop",
+                "target_name": ZONE,
+                "enabled": True,
+            },
+            **extra,
+        ),
+    )
 
 
 def test_lifecycle(ansible, box):
@@ -67,12 +96,16 @@ def test_lifecycle(ansible, box):
     assert box_rule(box) is None
 
 
-@pytest.mark.parametrize("bad, option, words", [
-    ({"priority": 0}, "priority", ["1 to 65534"]),
-    ({"priority": 65535}, "priority", ["1 to 65534"]),
-    ({"pattern_string": "(.*@partner"}, "pattern_string", ["regular expression", "(.*@partner"]),
-    ({"protocol": "XMPP"}, None, ["protocol", "XMPP", "Any, H323, SIP"]),
-], ids=["priority-low", "priority-high", "regex", "choice"])
+@pytest.mark.parametrize(
+    "bad, option, words",
+    [
+        ({"priority": 0}, "priority", ["1 to 65534"]),
+        ({"priority": 65535}, "priority", ["1 to 65534"]),
+        ({"pattern_string": "(.*@partner"}, "pattern_string", ["regular expression", "(.*@partner"]),
+        ({"protocol": "XMPP"}, None, ["protocol", "XMPP", "Any, H323, SIP"]),
+    ],
+    ids=["priority-low", "priority-high", "regex", "choice"],
+)
 def test_bad_input_fails_before_any_request(ansible, box, bad, option, words):
     mark = box.mark()
     result = ansible.run_module(MODULE, rule_args(box, **bad))
@@ -108,17 +141,27 @@ def test_create_needs_priority_and_target(ansible, box):
 
 def test_builtin_zone_target_needs_no_lookup(ansible, box):
     mark = box.mark()
-    result = ansible.run_module(MODULE, connection(box, name="Local", priority=50, mode="AnyAlias",
-                                                   target_name="LocalZone"))
+    result = ansible.run_module(
+        MODULE, connection(box, name="Local", priority=50, mode="AnyAlias", target_name="LocalZone")
+    )
     assert result["changed"] is True, result
     assert [r["method"] for r in box.requests(since=mark)] == ["GET", "POST"]
 
 
-@pytest.mark.parametrize("name_miss, create_status", [
-    ("empty-list", 200), ("empty-object", 201), ("404", 200), ("400", 201)])
+@pytest.mark.parametrize(
+    "name_miss, create_status", [("empty-list", 200), ("empty-object", 201), ("404", 200), ("400", 201)]
+)
 def test_every_name_miss_shape_reads_as_absent(ansible, emulator_factory, name_miss, create_status):
-    emu = emulator_factory([{"name": "exp1", "name_miss": name_miss, "create_status": create_status,
-                             "seed": {"zones": {"dnszone": [{"Name": ZONE}]}}}])
+    emu = emulator_factory(
+        [
+            {
+                "name": "exp1",
+                "name_miss": name_miss,
+                "create_status": create_status,
+                "seed": {"zones": {"dnszone": [{"Name": ZONE}]}},
+            }
+        ]
+    )
     args = rule_args(emu)
     mark = emu.mark()
     gone = ansible.run_module(MODULE, dict(args, state="absent"))

@@ -1,6 +1,7 @@
 """The Galaxy tarball: built by ansible-galaxy from the checkout, it holds what a user runs and nothing else
 (galaxy.yml build_ignore), every role is documented (README and argument spec covering every default), the
 installed copy answers ansible-doc -t role, and galaxy-importer, the check Galaxy runs on upload, accepts it."""
+
 import shutil
 import subprocess
 
@@ -11,8 +12,20 @@ from support.collection_tarball import BIN, REPO, build_tarball, galaxy_env, ins
 
 # What a user runs and reads. A new top-level entry must be placed: here, or in galaxy.yml's build_ignore.
 ALLOWED_TOP = {
-    "MANIFEST.json", "FILES.json", "README.md", "COPYING", "LICENSES", "requirements.txt", "bindep.txt",
-    "changelogs", "docs", "examples", "meta", "playbooks", "plugins", "roles",
+    "MANIFEST.json",
+    "FILES.json",
+    "README.md",
+    "COPYING",
+    "LICENSES",
+    "requirements.txt",
+    "bindep.txt",
+    "changelogs",
+    "docs",
+    "examples",
+    "meta",
+    "playbooks",
+    "plugins",
+    "roles",
 }
 ROLES = ("webex_b2b", "webex_b2b_zone", "webex_report")
 
@@ -47,8 +60,13 @@ def test_stray_folders_of_a_checkout_stay_out(tmp_path):
         if (REPO / rel).is_file():
             (tree / rel).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / rel, tree / rel)
-    strays = [".ansible/collections/ansible_collections/x.yml", "report/webex-report.json",
-              "first-contact/exp1.json", "tests/output/junit.xml", ".pytest_cache/v/x"]
+    strays = [
+        ".ansible/collections/ansible_collections/x.yml",
+        "report/webex-report.json",
+        "first-contact/exp1.json",
+        "tests/output/junit.xml",
+        ".pytest_cache/v/x",
+    ]
     for rel in strays:
         (tree / rel).parent.mkdir(parents=True, exist_ok=True)
         (tree / rel).write_text("stray\n")
@@ -70,14 +88,32 @@ def test_every_role_variable_is_typed_and_described(role):
 
 
 def test_installed_roles_answer_ansible_doc(installed):
-    proc = subprocess.run([str(BIN / "ansible-doc"), "-t", "role", "ucops.expressway.webex_b2b"],
-                          env=galaxy_env(installed), check=True, capture_output=True, text=True, timeout=120)
-    for name in ("expressway_host", "expressway_port", "expressway_ca_path", "webex_b2b_generation",
-                 "expressway_cluster_primary", "module_defaults"):
+    proc = subprocess.run(
+        [str(BIN / "ansible-doc"), "-t", "role", "ucops.expressway.webex_b2b"],
+        env=galaxy_env(installed),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    for name in (
+        "expressway_host",
+        "expressway_port",
+        "expressway_ca_path",
+        "webex_b2b_generation",
+        "expressway_cluster_primary",
+        "module_defaults",
+    ):
         assert name in proc.stdout, proc.stdout
     for role, option in (("webex_b2b_zone", "webex_b2b_zone_generation"), ("webex_report", "webex_report_dir")):
-        proc = subprocess.run([str(BIN / "ansible-doc"), "-t", "role", f"ucops.expressway.{role}"],
-                              env=galaxy_env(installed), check=True, capture_output=True, text=True, timeout=120)
+        proc = subprocess.run(
+            [str(BIN / "ansible-doc"), "-t", "role", f"ucops.expressway.{role}"],
+            env=galaxy_env(installed),
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert "ENTRY POINT:" in proc.stdout and option in proc.stdout, proc.stdout
 
 
@@ -86,11 +122,20 @@ def test_galaxy_importer_accepts_the_tarball(tarball, tmp_path):
 
     ansible-test is switched off: Galaxy runs it in a container, and make test runs it (scripts/sanity.sh)."""
     config = tmp_path / "galaxy-importer.cfg"
-    config.write_text("[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n"
-                      "RUN_FLAKE8 = False\nLOG_LEVEL_MAIN = INFO\n")
+    config.write_text(
+        "[galaxy-importer]\nRUN_ANSIBLE_TEST = False\nRUN_ANSIBLE_LINT = True\n"
+        "RUN_FLAKE8 = False\nLOG_LEVEL_MAIN = INFO\n"
+    )
     env = dict(galaxy_env(), GALAXY_IMPORTER_CONFIG=str(config))
-    proc = subprocess.run([str(BIN / "python"), "-m", "galaxy_importer.main", str(tarball)], cwd=tmp_path,
-                          env=env, capture_output=True, text=True, timeout=900, check=False)
+    proc = subprocess.run(
+        [str(BIN / "python"), "-m", "galaxy_importer.main", str(tarball)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "ERROR" not in out, out

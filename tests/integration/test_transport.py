@@ -4,6 +4,7 @@ HTTPS server (started by each test on 127.0.0.1) that redirects, resets, truncat
 Modules run through real ansible-playbook processes; the write cases that need no module around them run
 the client in a separate Python process. Request counts come from the servers' own logs and are exact.
 """
+
 import json
 import socket
 import ssl
@@ -17,8 +18,14 @@ import pytest
 
 from support.emulator import emulator, emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
 
-SYSINFO = {"SystemName": "exp1", "ProductType": "Expressway", "SystemType": "Expressway-E",
-           "SoftwareVersion": "X14.3.2", "SerialNumber": "0A1B2C3D", "Uptime": 1}
+SYSINFO = {
+    "SystemName": "exp1",
+    "ProductType": "Expressway",
+    "SystemType": "Expressway-E",
+    "SoftwareVersion": "X14.3.2",
+    "SerialNumber": "0A1B2C3D",
+    "Uptime": 1,
+}
 PASSWORD = "Scripted-Pa55"
 
 
@@ -77,8 +84,12 @@ class ScriptedServer:
 
     @staticmethod
     def _head(status, headers, length):
-        lines = [f"HTTP/1.1 {status} Scripted", f"Content-Length: {length}", "Content-Type: application/json",
-                 "Connection: close"] + [f"{k}: {v}" for k, v in headers.items()]
+        lines = [
+            f"HTTP/1.1 {status} Scripted",
+            f"Content-Length: {length}",
+            "Content-Type: application/json",
+            "Connection: close",
+        ] + [f"{k}: {v}" for k, v in headers.items()]
         return ("\r\n".join(lines) + "\r\n\r\n").encode()
 
     def _answer(self, conn, status, headers, body):
@@ -117,19 +128,36 @@ def scripted(pki):
         server = ScriptedServer(str(leaf.chain_file), str(leaf.key_file), script, tls)
         servers.append(server)
         return server
+
     yield start
     for server in servers:
         server.close()
 
 
 def scripted_connection(pki, server, **extra):
-    return dict({"host": "127.0.0.1", "port": server.port, "username": "admin", "password": PASSWORD,
-                 "ca_path": str(pki.ca_bundle)}, **extra)
+    return dict(
+        {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "username": "admin",
+            "password": PASSWORD,
+            "ca_path": str(pki.ca_bundle),
+        },
+        **extra,
+    )
 
 
 def emulator_connection(emu, **extra):
-    return dict({"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
-                 "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(),
+            "port": emu.port(),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 CLIENT = """
@@ -148,12 +176,19 @@ print(json.dumps(result))
 
 def run_client(ansible, args, method, path, body=None):
     """Call one ExpresswayClient method in a separate Python process over the staged collection."""
-    proc = subprocess.run([sys.executable, "-c", CLIENT, json.dumps([args, method, path, body])],
-                          cwd=str(ansible.build_dir), capture_output=True, text=True, timeout=120, check=True)
+    proc = subprocess.run(
+        [sys.executable, "-c", CLIENT, json.dumps([args, method, path, body])],
+        cwd=str(ansible.build_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return json.loads(proc.stdout)
 
 
 # -- reads through a module ------------------------------------------------------------------------------
+
 
 def test_redirect_to_plain_http_is_not_followed(ansible, pki, scripted):
     sink = scripted([], tls=False)
@@ -212,11 +247,16 @@ def test_html_answer_names_the_url_and_what_came_back(ansible, pki, scripted):
 
 # -- writes through the client, in a process of its own ------------------------------------------------
 
-@pytest.mark.parametrize("step, reason", [
-    (("reset",), "connection broke"),
-    (("answer", 503, {}, '{"Message": "busy"}'), "HTTP 503: busy"),
-    (("truncate", '{"Message": "Cre', 200), "cut short"),
-], ids=["reset", "503", "truncated"])
+
+@pytest.mark.parametrize(
+    "step, reason",
+    [
+        (("reset",), "connection broke"),
+        (("answer", 503, {}, '{"Message": "busy"}'), "HTTP 503: busy"),
+        (("truncate", '{"Message": "Cre', 200), "cut short"),
+    ],
+    ids=["reset", "503", "truncated"],
+)
 def test_ambiguous_post_is_sent_once_and_reported_as_outcome_unknown(ansible, pki, scripted, step, reason):
     box = scripted([step])
     result = run_client(ansible, scripted_connection(pki, box), "post", "/common/zone/dnszone", {"Name": "z"})
@@ -228,8 +268,12 @@ def test_ambiguous_post_is_sent_once_and_reported_as_outcome_unknown(ansible, pk
 
 
 def test_throttled_post_is_sent_again_after_retry_after(ansible, pki, scripted):
-    box = scripted([("answer", 429, {"Retry-After": "1"}, '{"Message": "slow down"}'),
-                    ("answer", 201, {}, '{"Message": "Created"}')])
+    box = scripted(
+        [
+            ("answer", 429, {"Retry-After": "1"}, '{"Message": "slow down"}'),
+            ("answer", 201, {}, '{"Message": "Created"}'),
+        ]
+    )
     result = run_client(ansible, scripted_connection(pki, box), "post", "/common/zone/dnszone", {"Name": "z"})
     assert result == {"result": {"Message": "Created"}}
     assert [seen[0] for seen in box.seen] == ["POST", "POST"]
@@ -239,17 +283,24 @@ def test_refused_connection_names_host_and_port(ansible):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    result = run_client(ansible, {"host": "127.0.0.1", "port": port, "username": "admin", "password": PASSWORD},
-                        "post", "/common/zone/dnszone", {"Name": "z"})
+    result = run_client(
+        ansible,
+        {"host": "127.0.0.1", "port": port, "username": "admin", "password": PASSWORD},
+        "post",
+        "/common/zone/dnszone",
+        {"Name": "z"},
+    )
     assert result["error"] == "ConnectionFailure"
     assert f"connection to 127.0.0.1:{port} refused: check option port and that the API is reachable" in result["msg"]
 
 
 # -- the emulator: names, certificates, credentials, options -------------------------------------------
 
+
 def test_unresolvable_host(ansible):
-    result = ansible.run_module("ucops.expressway.system_info", {
-        "host": "nxdomain.example.test", "username": "admin", "password": PASSWORD})
+    result = ansible.run_module(
+        "ucops.expressway.system_info", {"host": "nxdomain.example.test", "username": "admin", "password": PASSWORD}
+    )
     assert result["failed"] is True
     assert "could not resolve host nxdomain.example.test: check option host" in result["msg"]
 
@@ -258,8 +309,9 @@ def test_untrusted_certificate_hints_at_ca_path(ansible, emulator, pki):
     system = ansible.run_module("ucops.expressway.system_info", emulator_connection(emulator, ca_path=None))
     assert system["failed"] is True
     assert "is not trusted by the system trust store" in system["msg"] and "option ca_path" in system["msg"]
-    other = ansible.run_module("ucops.expressway.system_info",
-                               emulator_connection(emulator, ca_path=str(pki.outside_bundle)))
+    other = ansible.run_module(
+        "ucops.expressway.system_info", emulator_connection(emulator, ca_path=str(pki.outside_bundle))
+    )
     assert other["failed"] is True
     assert f"was not verified by the CA file {pki.outside_bundle}" in other["msg"]
     assert emulator.requests() == []
@@ -283,12 +335,15 @@ def test_ipv6_host_with_or_without_brackets(ansible, emulator_factory, host):
     assert result["version"] == "X14.3.2"
 
 
-@pytest.mark.parametrize("bad, option, words", [
-    ({"timeout": 0}, "timeout", "greater than 0"),
-    ({"host": "https://127.0.0.1"}, "host", "without scheme or path"),
-    ({"ca_path": "/nonexistent/ca.pem"}, "ca_path", "no such file"),
-    ({"password": None}, "password", "username is set but password is not"),
-])
+@pytest.mark.parametrize(
+    "bad, option, words",
+    [
+        ({"timeout": 0}, "timeout", "greater than 0"),
+        ({"host": "https://127.0.0.1"}, "host", "without scheme or path"),
+        ({"ca_path": "/nonexistent/ca.pem"}, "ca_path", "no such file"),
+        ({"password": None}, "password", "username is set but password is not"),
+    ],
+)
 def test_bad_connection_options_fail_before_any_request(ansible, emulator, bad, option, words):
     args = {k: v for k, v in dict(emulator_connection(emulator), **bad).items() if v is not None}
     result = ansible.run_module("ucops.expressway.system_info", args)

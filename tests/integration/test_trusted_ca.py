@@ -1,4 +1,5 @@
 """ucops.expressway.trusted_ca against the emulated Expressway: multipart upload, fingerprint comparison."""
+
 import re
 
 import pytest
@@ -13,8 +14,16 @@ MODULE = "ucops.expressway.trusted_ca"
 
 
 def connection(emu, name=None, **extra):
-    return dict({"host": emu.host(name), "port": emu.port(name), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(name),
+            "port": emu.port(name),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def make_root(common_name):
@@ -85,8 +94,10 @@ def test_old_version_without_csrf_requirement_works_too(ansible, emulator_factor
     assert root.fingerprint(hashes.SHA256()).hex() in fingerprints(store(emu))
 
 
-@pytest.mark.parametrize("answer, words", [
-    ("html", "'<!DOCTYPE html>"), ("empty", "an empty body"), ("garbage", "'Certificate store temporarily")])
+@pytest.mark.parametrize(
+    "answer, words",
+    [("html", "'<!DOCTYPE html>"), ("empty", "an empty body"), ("garbage", "'Certificate store temporarily")],
+)
 def test_store_answer_that_is_not_pem_fails_without_upload(ansible, emulator_factory, answer, words):
     emu = emulator_factory([{"name": "exp1", "certs_root_answer": answer}])
     pem = make_root("Never uploaded").public_bytes(serialization.Encoding.PEM).decode()

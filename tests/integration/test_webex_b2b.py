@@ -1,5 +1,6 @@
 """ucops.expressway.webex_b2b against emulated Expressways: one converge per host, its reads counted from the
 emulator's log, the gate, and a change to the Webex profile followed by both provisioning and the check."""
+
 import re
 
 import requests
@@ -9,21 +10,38 @@ from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 
 
 MODULE = "ucops.expressway.webex_b2b"
 CHECK = "ucops.expressway.webex_config_check"
-SEED = {"zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
-        "searchrules": [{"Name": "Local users", "Priority": 50, "Mode": "AnyAlias", "TargetName": "LocalZone"}]}
+SEED = {
+    "zones": {"traversalserver": [{"Name": "Traversal to Expressway-C"}]},
+    "searchrules": [{"Name": "Local users", "Priority": 50, "Mode": "AnyAlias", "TargetName": "LocalZone"}],
+}
 API = "/api/provisioning"
 
 
 def connection(emu, name=None, **extra):
-    return dict({"host": emu.host(name), "port": emu.port(name), "username": emu.username,
-                 "password": emu.password, "ca_path": emu.ca_path}, **extra)
+    return dict(
+        {
+            "host": emu.host(name),
+            "port": emu.port(name),
+            "username": emu.username,
+            "password": emu.password,
+            "ca_path": emu.ca_path,
+        },
+        **extra,
+    )
 
 
 def full(emu, name=None):
     """Every kind of object the module manages."""
-    return connection(emu, name, org_sip_domains=["acme.calls.webex.test"],
-                      inbound_target_zone="Traversal to Expressway-C", dns_servers=["192.0.2.53", "198.51.100.53"],
-                      system_host_name="expe", domain_name="example.test", trusted_ca_files=[emu.ca_path])
+    return connection(
+        emu,
+        name,
+        org_sip_domains=["acme.calls.webex.test"],
+        inbound_target_zone="Traversal to Expressway-C",
+        dns_servers=["192.0.2.53", "198.51.100.53"],
+        system_host_name="expe",
+        domain_name="example.test",
+        trusted_ca_files=[emu.ca_path],
+    )
 
 
 def box(emu, path, name=None):
@@ -37,8 +55,13 @@ def test_converged_run_reads_each_managed_object_at_most_once_and_writes_nothing
     first = ansible.run_module(MODULE, full(emu), diff=True)
     assert first["changed"] is True and not first.get("failed"), first
     assert {c["object"] for c in first["changes"] if c["field"] == "(missing)"} >= {
-        "dns_zone Webex-B2B", "search_rule Webex-B2B outbound", "search_rule Webex-B2B to acme.calls.webex.test",
-        "search_rule Webex-B2B inbound", "firewall_rule priority 30000", "firewall_rule priority 30001"}
+        "dns_zone Webex-B2B",
+        "search_rule Webex-B2B outbound",
+        "search_rule Webex-B2B to acme.calls.webex.test",
+        "search_rule Webex-B2B inbound",
+        "firewall_rule priority 30000",
+        "firewall_rule priority 30001",
+    }
     assert emu.password not in first["_stdout"]
     mark = emu.mark()
     again = ansible.run_module(MODULE, full(emu))
@@ -48,9 +71,16 @@ def test_converged_run_reads_each_managed_object_at_most_once_and_writes_nothing
     # two firewall rules (9). Reads: /sysinfo for the gate, one each for the list, the settings, the zone and the
     # trusted CAs, one listing for all search rules, and the pending and active firewall sets (8).
     gets = [r["path"].removeprefix(API) for r in emu.requests(method="GET", since=mark)]
-    assert gets == ["/sysinfo", "/common/dns/dnsserver", "/common/dns/dns", "/common/zone/dnszone/name/Webex-B2B",
-                    "/common/searchrule", "/certs/root", "/common/firewallrules/configuration",
-                    "/common/current/active/firewallrules"], gets
+    assert gets == [
+        "/sysinfo",
+        "/common/dns/dnsserver",
+        "/common/dns/dns",
+        "/common/zone/dnszone/name/Webex-B2B",
+        "/common/searchrule",
+        "/certs/root",
+        "/common/firewallrules/configuration",
+        "/common/current/active/firewallrules",
+    ], gets
     assert len(gets) <= 9
 
 
@@ -66,8 +96,10 @@ def test_check_mode_reports_every_missing_object_and_writes_nothing(ansible, emu
     # The plan's requests are what the real run then sends, in order (the CA upload is multipart: path only).
     mark = emu.mark()
     applied = ansible.run_module(MODULE, full(emu))
-    sent = [(w["method"], w["path"].removeprefix(API), None if "certs" in w["path"] else w["body"])
-            for w in emu.writes(since=mark)]
+    sent = [
+        (w["method"], w["path"].removeprefix(API), None if "certs" in w["path"] else w["body"])
+        for w in emu.writes(since=mark)
+    ]
     planned = [(r["method"], r["path"], None if "certs" in r["path"] else r["body"]) for r in result["requests"]]
     assert planned == sent and applied["requests"] == result["requests"], (planned, sent)
 
@@ -103,9 +135,23 @@ def test_a_profile_change_moves_both_the_configuration_and_the_verdict(ansible, 
     emu = emulator_factory([{"name": "expe", "seed": SEED}])
     changed = AnsibleRunner(tmp_path / "build", tmp_path)
     patched_profile(changed.collection, "'end_port': 59999", "'end_port': 49999")
-    written = changed.run_module(MODULE, connection(emu, firewall_extra_rules=[
-        {"priority": 60000, "address": "0.0.0.0", "prefix_length": 0, "action": "Drop", "transport": "UDP",
-         "start_port": 1, "end_port": 65535}]))
+    written = changed.run_module(
+        MODULE,
+        connection(
+            emu,
+            firewall_extra_rules=[
+                {
+                    "priority": 60000,
+                    "address": "0.0.0.0",
+                    "prefix_length": 0,
+                    "action": "Drop",
+                    "transport": "UDP",
+                    "start_port": 1,
+                    "end_port": 65535,
+                }
+            ],
+        ),
+    )
     assert written["changed"] is True, written
     active = {(r["Transport"], r["StartPort"], r["EndPort"]) for r in box(emu, "common/current/active/firewallrules")}
     assert ("UDP", 36000, 49999) in active and ("UDP", 36000, 59999) not in active, active

@@ -4,6 +4,7 @@
 """webex_inbound_check against real peers: a Kamailio stand-in for the Webex edge (5061 TLS, 5062
 mutual TLS that demands a client certificate from the fixture root) and named for every record.
 """
+
 import pytest
 
 from support.check_results import expect, explain, rows, rule_status
@@ -12,16 +13,33 @@ from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 
 from support.pki import pem
 
 MODULE = "ucops.expressway.webex_inbound_check"
-IN_RULES = ("IN-DNS", "IN-SRV", "IN-MTLS", "IN-CERT-EKU", "IN-CERT-VALID", "IN-CERT-NAME", "IN-CERT-CHAIN",
-            "IN-CERT-TRUST", "IN-PTR", "IN-CONTACT")
+IN_RULES = (
+    "IN-DNS",
+    "IN-SRV",
+    "IN-MTLS",
+    "IN-CERT-EKU",
+    "IN-CERT-VALID",
+    "IN-CERT-NAME",
+    "IN-CERT-CHAIN",
+    "IN-CERT-TRUST",
+    "IN-PTR",
+    "IN-CONTACT",
+)
 
 
 def run(ansible, peers, client="good", check_mode=False, **extra):
     leaf = peers.client[client]
     # The SBC's trusted CA list holds the fixture root, and its zone verifies the name Webex's certificate carries.
-    args = dict(peers.common_args, called_uri=peers.called_uri, sbc_fqdn=peers.sbc_fqdn,
-                client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn,
-                webex_trusted_cas=str(peers.pki.ca_bundle), tls_verify_subject_name=peers.tls_verify_subject_name)
+    args = dict(
+        peers.common_args,
+        called_uri=peers.called_uri,
+        sbc_fqdn=peers.sbc_fqdn,
+        client_cert=str(leaf.chain_file),
+        client_key=str(leaf.key_file),
+        contact_fqdn=peers.contact_fqdn,
+        webex_trusted_cas=str(peers.pki.ca_bundle),
+        tls_verify_subject_name=peers.tls_verify_subject_name,
+    )
     args.update(extra)
     result = ansible.run_module(MODULE, args, check_mode=check_mode)
     peers.assert_alive()
@@ -65,16 +83,22 @@ def test_key_never_in_results(clean, webex_peers):
 
 def test_untrusted_client_cert_fails_mtls(ansible, webex_peers):
     result = run(ansible, webex_peers, client="untrusted")
-    expect(result, subject_of(result), {"IN-MTLS": "fail", "IN-CERT-TRUST": "fail", "IN-SRV": "pass",
-                                        "IN-CERT-EKU": "pass"})
+    expect(
+        result,
+        subject_of(result),
+        {"IN-MTLS": "fail", "IN-CERT-TRUST": "fail", "IN-SRV": "pass", "IN-CERT-EKU": "pass"},
+    )
     assert result["failed"] is True
 
 
 def test_server_only_eku(ansible, webex_peers):
     """A leaf without clientAuth: IN-CERT-EKU fails, and the real 5062 listener refuses it too."""
     result = run(ansible, webex_peers, client="server_only")
-    expect(result, subject_of(result), {"IN-CERT-EKU": "fail", "IN-MTLS": "fail", "IN-CERT-TRUST": "pass",
-                                        "IN-CERT-NAME": "pass"})
+    expect(
+        result,
+        subject_of(result),
+        {"IN-CERT-EKU": "fail", "IN-MTLS": "fail", "IN-CERT-TRUST": "pass", "IN-CERT-NAME": "pass"},
+    )
 
 
 def test_called_host_without_srv_fails_in_srv(ansible, webex_peers):
@@ -123,10 +147,13 @@ def test_check_mode_gives_the_same_results(ansible, webex_peers, clean):
     assert checked["summary"] == clean["summary"]
 
 
-@pytest.mark.parametrize("client, fail_on, failed", [
-    ("untrusted", "never", False),
-    ("good", "should", False),
-])
+@pytest.mark.parametrize(
+    "client, fail_on, failed",
+    [
+        ("untrusted", "never", False),
+        ("good", "should", False),
+    ],
+)
 def test_fail_on_verdict(ansible, webex_peers, client, fail_on, failed):
     result = run(ansible, webex_peers, client=client, fail_on=fail_on)
     assert result["failed"] is failed, explain(result)
@@ -135,8 +162,11 @@ def test_fail_on_verdict(ansible, webex_peers, client, fail_on, failed):
 def test_expired_client_certificate_fails_in_cert_valid(ansible, webex_peers):
     """The expiry was computed and dropped before: now it is a failing row, and the real 5062 agrees."""
     result = run(ansible, webex_peers, client="expired")
-    expect(result, subject_of(result), {"IN-CERT-VALID": "fail", "IN-MTLS": "fail", "IN-CERT-NAME": "pass",
-                                        "IN-CERT-EKU": "pass", "IN-SRV": "pass"})
+    expect(
+        result,
+        subject_of(result),
+        {"IN-CERT-VALID": "fail", "IN-MTLS": "fail", "IN-CERT-NAME": "pass", "IN-CERT-EKU": "pass", "IN-SRV": "pass"},
+    )
     assert result["failed"] is True
     [row] = rows(result, "IN-CERT-VALID")
     assert row["level"] == "must" and "expired on" in row["summary"], row
@@ -162,8 +192,9 @@ def test_webex_ca_change_fails_in_srv_until_the_root_is_trusted(ansible, webex_p
     expect(result, subject_of(result), {"IN-SRV": "fail", "IN-DNS": "pass"})
     [row] = rows(result, "IN-SRV")
     assert row["evidence"]["version"] and "Webex certificate: the SBC would reject it" in row["summary"], row
-    fixed = run(ansible, webex_peers, called_uri=webex_peers.newca_uri,
-                webex_trusted_cas=str(webex_peers.pki.outside_bundle))
+    fixed = run(
+        ansible, webex_peers, called_uri=webex_peers.newca_uri, webex_trusted_cas=str(webex_peers.pki.outside_bundle)
+    )
     expect(fixed, subject_of(fixed), {"IN-SRV": "pass"})
 
 
@@ -191,20 +222,38 @@ def test_unreadable_webex_trusted_cas_fails_before_any_probe(ansible, webex_peer
 
 def _box(emulator_factory, roots, subject_name):  # pylint: disable=redefined-outer-name
     """An emulated Expressway-E whose trusted CA list holds roots and whose Webex zone verifies subject_name."""
-    zone = {"Name": "Webex", "ZoneProfile": "Custom", "SIPTLSVerifyMode": "On",
-            "SIPTLSVerifySubjectName": subject_name, "SIPDnsOverrideOverride": "On",
-            "SIPDnsOverrideName": subject_name.replace("sip.webex.com", "callservice.webex.com"), "SIPMode": "On"}
+    zone = {
+        "Name": "Webex",
+        "ZoneProfile": "Custom",
+        "SIPTLSVerifyMode": "On",
+        "SIPTLSVerifySubjectName": subject_name,
+        "SIPDnsOverrideOverride": "On",
+        "SIPDnsOverrideName": subject_name.replace("sip.webex.com", "callservice.webex.com"),
+        "SIPMode": "On",
+    }
     seed = {"zones": {"dnszone": [zone]}, "rootcas_pem": "".join(pem(root.cert).decode() for root in roots)}
     return emulator_factory([{"name": "expe", "product": "expressway-e", "version": "X15.0.2", "seed": seed}])
 
 
 def _from_box(ansible, peers, emu, **extra):
-    conn = {"host": emu.host(), "port": emu.port(), "username": emu.username, "password": emu.password,
-            "ca_path": emu.ca_path}
+    conn = {
+        "host": emu.host(),
+        "port": emu.port(),
+        "username": emu.username,
+        "password": emu.password,
+        "ca_path": emu.ca_path,
+    }
     leaf = peers.client["good"]
-    args = dict(peers.common_args, called_uri=peers.called_uri, sbc_fqdn=peers.sbc_fqdn, expressway=conn,
-                client_cert=str(leaf.chain_file), client_key=str(leaf.key_file), contact_fqdn=peers.contact_fqdn,
-                **extra)
+    args = dict(
+        peers.common_args,
+        called_uri=peers.called_uri,
+        sbc_fqdn=peers.sbc_fqdn,
+        expressway=conn,
+        client_cert=str(leaf.chain_file),
+        client_key=str(leaf.key_file),
+        contact_fqdn=peers.contact_fqdn,
+        **extra,
+    )
     result = ansible.run_module(MODULE, args)
     peers.assert_alive()
     return result
@@ -217,8 +266,9 @@ def test_expressway_view_read_from_the_box(ansible, webex_peers, emulator_factor
     result = _from_box(ansible, webex_peers, emu)
     expect(result, subject_of(result), {"IN-SRV": "pass", "IN-MTLS": "pass"})
     verdict = rows(result, "IN-SRV")[0]["evidence"]["webex_certificate"]
-    assert verdict["subject_name"] == webex_peers.tls_verify_subject_name and verdict["name"]["matched_by"] == \
-        "san_dns", verdict
+    assert (
+        verdict["subject_name"] == webex_peers.tls_verify_subject_name and verdict["name"]["matched_by"] == "san_dns"
+    ), verdict
     assert len(emu.requests(since=mark, method="GET")) == 2 and emu.writes(since=mark) == []
     assert emu.password not in repr({k: v for k, v in result.items() if k != "_stdout"})
 

@@ -8,21 +8,46 @@ Every defect scenario asserts the exact status of the rule its defect breaks (ne
 catalogue in plugins/module_utils/_checks/catalogue.py (e.g. a TLS-1.3-only server fails OUT-TLS, a chain
 without only its root warns OUT-CERT-CHAIN).
 """
+
 import pytest
 
 from support.check_results import expect, explain, rows, rule_status, run_module_direct
 
 MODULE = "ucops.expressway.webex_outbound_check"
-OUT_RULES = ("OUT-URI", "OUT-HOST", "OUT-A", "OUT-TLS", "OUT-CERT-VALID", "OUT-CERT-NAME", "OUT-CERT-CHAIN",
-             "OUT-CERT-TRUST", "OUT-SIP", "OUT-PTR")
+OUT_RULES = (
+    "OUT-URI",
+    "OUT-HOST",
+    "OUT-A",
+    "OUT-TLS",
+    "OUT-CERT-VALID",
+    "OUT-CERT-NAME",
+    "OUT-CERT-CHAIN",
+    "OUT-CERT-TRUST",
+    "OUT-SIP",
+    "OUT-PTR",
+)
 
 # scenario -> {rule: exact status}. Rules not listed are not what the scenario is about.
 DEFECTS = {
-    "a_only": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-A": "pass", "OUT-TLS": "pass",
-               "OUT-CERT-NAME": "pass", "OUT-CERT-CHAIN": "pass", "OUT-CERT-TRUST": "pass", "OUT-PTR": "pass",
-               "OUT-SIP": "pass", "OUT-VERSION": "skip"},  # the SIP peer answers, but it is no VCS/Expressway
-    "ipv4_literal": {"OUT-URI": "pass", "OUT-HOST": "pass", "OUT-TLS": "pass", "OUT-CERT-NAME": "pass",
-                     "OUT-PTR": "pass"},
+    "a_only": {
+        "OUT-URI": "pass",
+        "OUT-HOST": "pass",
+        "OUT-A": "pass",
+        "OUT-TLS": "pass",
+        "OUT-CERT-NAME": "pass",
+        "OUT-CERT-CHAIN": "pass",
+        "OUT-CERT-TRUST": "pass",
+        "OUT-PTR": "pass",
+        "OUT-SIP": "pass",
+        "OUT-VERSION": "skip",
+    },  # the SIP peer answers, but it is no VCS/Expressway
+    "ipv4_literal": {
+        "OUT-URI": "pass",
+        "OUT-HOST": "pass",
+        "OUT-TLS": "pass",
+        "OUT-CERT-NAME": "pass",
+        "OUT-PTR": "pass",
+    },
     "aaaa_only": {"OUT-HOST": "pass", "OUT-A": "fail"},
     "no_ptr": {"OUT-PTR": "fail", "OUT-TLS": "pass"},
     "bad_ptr": {"OUT-PTR": "fail", "OUT-TLS": "pass"},
@@ -43,8 +68,12 @@ DEFECTS = {
     "expressway_old": {"OUT-VERSION": "fail", "OUT-TLS": "pass"},  # X8.2.1 in the OPTIONS Server header
     "expressway_new": {"OUT-VERSION": "pass"},
     # Every signature is right, yet a TLS client rejects these chains (path validation).
-    "expired_intermediate": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-VALID": "pass",
-                             "OUT-TLS": "pass"},
+    "expired_intermediate": {
+        "OUT-CERT-TRUST": "fail",
+        "OUT-CERT-CHAIN": "pass",
+        "OUT-CERT-VALID": "pass",
+        "OUT-TLS": "pass",
+    },
     "non_ca_issuer": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-VALID": "pass"},
     "sha1": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-TLS": "pass"},
     "rsa1024": {"OUT-CERT-TRUST": "fail", "OUT-CERT-CHAIN": "pass", "OUT-CERT-NAME": "pass", "OUT-TLS": "pass"},
@@ -122,16 +151,36 @@ def test_tls12_server_evidence_names_the_version(all_defects, webex_peers):
 
 def test_no_defect_scenario_passes_its_broken_rule(all_defects, webex_peers):
     """Zero false passes: the rule a defect breaks is never pass, whatever else is asserted above."""
-    broken = {"aaaa_only": "OUT-A", "no_ptr": "OUT-PTR", "bad_ptr": "OUT-PTR", "expired": "OUT-CERT-VALID",
-              "not_yet_valid": "OUT-CERT-VALID", "expiring": "OUT-CERT-VALID", "wrong_name": "OUT-CERT-NAME",
-              "wildcard_miss": "OUT-CERT-NAME", "leaf_only": "OUT-CERT-CHAIN", "no_root": "OUT-CERT-CHAIN",
-              "self_signed": "OUT-CERT-TRUST", "outside_root": "OUT-CERT-TRUST", "tls13_only": "OUT-TLS",
-              "nothing_listening": "OUT-TLS", "silent": "OUT-TLS", "expressway_old": "OUT-VERSION",
-              "expired_intermediate": "OUT-CERT-TRUST", "non_ca_issuer": "OUT-CERT-TRUST", "sha1": "OUT-CERT-TRUST",
-              "rsa1024": "OUT-CERT-TRUST", "client_eku_only": "OUT-CERT-TRUST", "tls_without_sip": "OUT-SIP",
-              "port_5080": "OUT-HOST"}
-    passing = {name: rule for name, rule in broken.items()
-               if rule_status(all_defects, webex_peers.scenarios[name].uri, rule) == "pass"}
+    broken = {
+        "aaaa_only": "OUT-A",
+        "no_ptr": "OUT-PTR",
+        "bad_ptr": "OUT-PTR",
+        "expired": "OUT-CERT-VALID",
+        "not_yet_valid": "OUT-CERT-VALID",
+        "expiring": "OUT-CERT-VALID",
+        "wrong_name": "OUT-CERT-NAME",
+        "wildcard_miss": "OUT-CERT-NAME",
+        "leaf_only": "OUT-CERT-CHAIN",
+        "no_root": "OUT-CERT-CHAIN",
+        "self_signed": "OUT-CERT-TRUST",
+        "outside_root": "OUT-CERT-TRUST",
+        "tls13_only": "OUT-TLS",
+        "nothing_listening": "OUT-TLS",
+        "silent": "OUT-TLS",
+        "expressway_old": "OUT-VERSION",
+        "expired_intermediate": "OUT-CERT-TRUST",
+        "non_ca_issuer": "OUT-CERT-TRUST",
+        "sha1": "OUT-CERT-TRUST",
+        "rsa1024": "OUT-CERT-TRUST",
+        "client_eku_only": "OUT-CERT-TRUST",
+        "tls_without_sip": "OUT-SIP",
+        "port_5080": "OUT-HOST",
+    }
+    passing = {
+        name: rule
+        for name, rule in broken.items()
+        if rule_status(all_defects, webex_peers.scenarios[name].uri, rule) == "pass"
+    }
     assert passing == {}
 
 
@@ -160,19 +209,23 @@ def test_check_mode_gives_the_same_results(ansible, webex_peers, clean):
     assert checked["changed"] is False
     assert checked["rules"] == clean["rules"]
     assert checked["summary"] == clean["summary"]
-    assert [(r["rule"], r["address"], r["status"]) for r in checked["results"]] == \
-        [(r["rule"], r["address"], r["status"]) for r in clean["results"]]
+    assert [(r["rule"], r["address"], r["status"]) for r in checked["results"]] == [
+        (r["rule"], r["address"], r["status"]) for r in clean["results"]
+    ]
 
 
-@pytest.mark.parametrize("scenario, fail_on, failed", [
-    ("expired", "must", True),       # must rule fails
-    ("expired", "never", False),
-    ("expiring", "must", False),     # must rule only warns
-    ("expiring", "should", True),
-    ("wrong_name", "must", False),   # should rule fails
-    ("wrong_name", "should", True),
-    ("clean", "should", False),
-])
+@pytest.mark.parametrize(
+    "scenario, fail_on, failed",
+    [
+        ("expired", "must", True),  # must rule fails
+        ("expired", "never", False),
+        ("expiring", "must", False),  # must rule only warns
+        ("expiring", "should", True),
+        ("wrong_name", "must", False),  # should rule fails
+        ("wrong_name", "should", True),
+        ("clean", "should", False),
+    ],
+)
 def test_fail_on_verdict(ansible, webex_peers, scenario, fail_on, failed):
     uri = webex_peers.scenarios[scenario].uri
     result = run(ansible, webex_peers, [uri], fail_on=fail_on)
@@ -182,13 +235,16 @@ def test_fail_on_verdict(ansible, webex_peers, scenario, fail_on, failed):
         assert uri in result["msg"], result["msg"]
 
 
-@pytest.mark.parametrize("scenario, words", [
-    ("expired_intermediate", "ucops fixture expired CA,O=ucops fixture expired on"),
-    ("non_ca_issuer", "without basicConstraints CA:TRUE"),
-    ("sha1", "signed with SHA-1"),
-    ("rsa1024", "RSA 1024-bit key"),
-    ("client_eku_only", "without serverAuth"),
-])
+@pytest.mark.parametrize(
+    "scenario, words",
+    [
+        ("expired_intermediate", "ucops fixture expired CA,O=ucops fixture expired on"),
+        ("non_ca_issuer", "without basicConstraints CA:TRUE"),
+        ("sha1", "signed with SHA-1"),
+        ("rsa1024", "RSA 1024-bit key"),
+        ("client_eku_only", "without serverAuth"),
+    ],
+)
 def test_trust_failure_says_why(all_defects, webex_peers, scenario, words):
     [row] = rows(all_defects, "OUT-CERT-TRUST", subject=webex_peers.scenarios[scenario].uri)
     assert words in row["summary"], row

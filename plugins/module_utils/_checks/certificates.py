@@ -44,8 +44,10 @@ else:
     CRYPTOGRAPHY_IMPORT_ERROR = None
 
 _MAX_DEPTH = 12
-_FN74345 = ('public CAs stop issuing clientAuth in 2026-27 (Cisco FN74345): a renewal from a public CA '
-            'will lose it; plan a clientAuth certificate in the Expressway X15.5 client certificate store')
+_FN74345 = (
+    'public CAs stop issuing clientAuth in 2026-27 (Cisco FN74345): a renewal from a public CA '
+    'will lose it; plan a clientAuth certificate in the Expressway X15.5 client certificate store'
+)
 
 
 class CertificateError(Exception):
@@ -149,7 +151,8 @@ def _ekus(cert):
 
 def _eku_name(oid):
     known = {
-        ExtendedKeyUsageOID.SERVER_AUTH: 'serverAuth', ExtendedKeyUsageOID.CLIENT_AUTH: 'clientAuth',
+        ExtendedKeyUsageOID.SERVER_AUTH: 'serverAuth',
+        ExtendedKeyUsageOID.CLIENT_AUTH: 'clientAuth',
         ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE: 'anyExtendedKeyUsage',
     }
     return known.get(oid, oid.dotted_string)
@@ -217,8 +220,11 @@ def check_name(leaf, host, is_ipv4=False):
     if ok:
         return 'pass', '%s matches the certificate (%s)' % (host, evidence['matched_by']), evidence
     seen = ips if is_ipv4 else (dns_names or cns)
-    return 'fail', '%s is not in the certificate (%s: %s)' % (
-        host, evidence['matched_by'], ', '.join(seen) or 'none'), evidence
+    return (
+        'fail',
+        '%s is not in the certificate (%s: %s)' % (host, evidence['matched_by'], ', '.join(seen) or 'none'),
+        evidence,
+    )
 
 
 def order_chain(presented):
@@ -285,24 +291,35 @@ def check_trust(presented, bundle, purpose='server', now=None):
     """
     chain, error = path_validation.validate(presented, bundle, purpose, now)
     path, anchor = (chain, chain[-1]) if chain else build_path(presented, bundle)
-    evidence = {'path': _subjects(path), 'bundle': bundle.source, 'root_sha256': None, 'webex': None,
-                'validation': 'passed' if chain else error}
+    evidence = {
+        'path': _subjects(path),
+        'bundle': bundle.source,
+        'root_sha256': None,
+        'webex': None,
+        'validation': 'passed' if chain else error,
+    }
     if chain is None:
         found = path_validation.weaknesses(list(path) + [c for c in presented if c not in path], purpose, now)
         evidence['problems'] = found
         if found:
             return 'fail', 'a TLS client rejects this chain: %s' % '; '.join(found), evidence
         if anchor is None:
-            return 'fail', 'no path to a root in the trust bundle (stops at issuer %s)' % (
-                path[-1].issuer.rfc4514_string()), evidence
+            return (
+                'fail',
+                'no path to a root in the trust bundle (stops at issuer %s)' % (path[-1].issuer.rfc4514_string()),
+                evidence,
+            )
         return 'fail', 'a TLS client rejects this chain: %s' % error, evidence
     evidence['root_sha256'] = fingerprint(anchor)
     evidence['root'] = anchor.subject.rfc4514_string()
     tag, entry = webex_tag(evidence['root_sha256'])
     evidence['webex'] = tag
     if tag == 'legacy':
-        return 'warn', 'chains to %s, a legacy or removed root Webex may reject (%s)' % (
-            entry['name'], entry['evidence']), evidence
+        return (
+            'warn',
+            'chains to %s, a legacy or removed root Webex may reject (%s)' % (entry['name'], entry['evidence']),
+            evidence,
+        )
     note = {'documented': ', a root Webex documents', 'candidate': ', a root Webex may use'}.get(tag, '')
     return 'pass', 'chains to %s in the trust bundle%s' % (evidence['root'], note), evidence
 
@@ -325,6 +342,8 @@ def check_eku(leaf, public_root=False):
     missing = [name for name, ok in (('clientAuth', client), ('serverAuth', server)) if not ok]
     summary = 'extended key usage lacks %s' % ' and '.join(missing)
     if not client:
-        summary += ('; Webex mutual TLS needs clientAuth on the certificate the SBC presents (from '
-                    'Expressway X15.5 a separate client certificate store may hold it)')
+        summary += (
+            '; Webex mutual TLS needs clientAuth on the certificate the SBC presents (from '
+            'Expressway X15.5 a separate client certificate store may hold it)'
+        )
     return 'fail', summary, evidence

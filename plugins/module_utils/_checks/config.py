@@ -57,8 +57,10 @@ def read_config(client):
     dns_servers = sorted(list_records(client, fields.DNS_SERVER), key=lambda s: s.get('index') or 0)
     firewall = None
     if _version_or_none(sysinfo.get('version')) and version_at_least(sysinfo['version'], fields.FIREWALL_SINCE):
-        firewall = [fields.FIREWALL_RULE.to_options(r)
-                    for r in fields.FIREWALL_RULE.records(client.get(fields.FIREWALL_ACTIVE_PATH))]
+        firewall = [
+            fields.FIREWALL_RULE.to_options(r)
+            for r in fields.FIREWALL_RULE.records(client.get(fields.FIREWALL_ACTIVE_PATH))
+        ]
     roots_pem = read_store(client)  # an answer that is not the list fails, never reads as empty
     return Snapshot(sysinfo, zones, rules, dns_servers, firewall, roots_pem)
 
@@ -92,8 +94,11 @@ def judge_version(subject, sysinfo, generation):
 
 def recommendations(zone):
     """The ZONE_RECOMMENDED settings the zone does not follow, each with its source."""
-    return [{'option': opt, 'recommended': value, 'actual': zone.get(opt), 'source': source, 'why': why}
-            for opt, value, source, why in ZONE_RECOMMENDED if zone.get(opt) != value]
+    return [
+        {'option': opt, 'recommended': value, 'actual': zone.get(opt), 'source': source, 'why': why}
+        for opt, value, source, why in ZONE_RECOMMENDED
+        if zone.get(opt) != value
+    ]
 
 
 def judge_zone(subject, zones, zone_name, generation):
@@ -105,19 +110,31 @@ def judge_zone(subject, zones, zone_name, generation):
         return make_row(subject, 'EXP-ZONE', 'fail', 'no DNS zone %s' % wanted, {'dns_zones': names}), None, None
     used = generation if generation != 'any' else (generation_of(zone) or LEGACY_GENERATION)
     expected = expected_zone(used)
-    differs = dict((opt, {'expected': val, 'actual': zone.get(opt)}) for opt, val in expected.items()
-                   if zone.get(opt) != val)
+    differs = dict(
+        (opt, {'expected': val, 'actual': zone.get(opt)}) for opt, val in expected.items() if zone.get(opt) != val
+    )
     advice = recommendations(zone)
-    evidence = {'zone': zone.get('name'), 'generation': used, 'differs': differs,
-                'settings': dict((opt, zone.get(opt)) for opt in expected), 'recommendations': advice}
+    evidence = {
+        'zone': zone.get('name'),
+        'generation': used,
+        'differs': differs,
+        'settings': dict((opt, zone.get(opt)) for opt in expected),
+        'recommendations': advice,
+    }
     if differs:
-        summary = 'zone %s: %s' % (zone.get('name'), ', '.join(
-            '%s is %r, expected %r' % (opt, d['actual'], d['expected']) for opt, d in sorted(differs.items())))
+        summary = 'zone %s: %s' % (
+            zone.get('name'),
+            ', '.join(
+                '%s is %r, expected %r' % (opt, d['actual'], d['expected']) for opt, d in sorted(differs.items())
+            ),
+        )
         return make_row(subject, 'EXP-ZONE', 'fail', summary, evidence), zone, used
     summary = 'zone %s has every setting the B2B article asks (%s values)' % (zone.get('name'), used)
     if advice:
         summary += '; %d recommendation(s) of other Cisco guides not followed (%s), see evidence' % (
-            len(advice), ', '.join(a['option'] for a in advice))
+            len(advice),
+            ', '.join(a['option'] for a in advice),
+        )
     if used == LEGACY_GENERATION:
         evidence['advice'] = MIGRATION_ADVICE
         summary += '; advice: ' + MIGRATION_ADVICE
@@ -137,8 +154,9 @@ def rule_matches(rule, alias):
             return re.fullmatch(pattern, alias) is not None
         except re.error:
             return False
-    return {'Exact': alias == pattern, 'Prefix': alias.startswith(pattern),
-            'Suffix': alias.endswith(pattern)}.get(kind, False)
+    return {'Exact': alias == pattern, 'Prefix': alias.startswith(pattern), 'Suffix': alias.endswith(pattern)}.get(
+        kind, False
+    )
 
 
 def _applies(rule, origin):
@@ -182,43 +200,77 @@ def search(rules, origin, alias):
 def _origin_text(origin):
     kind, name = origin
     return {'local': 'locally registered devices', 'default': 'the Default Zone'}.get(
-        kind, 'zone %s' % name if name else 'a neighbour or traversal zone')
+        kind, 'zone %s' % name if name else 'a neighbour or traversal zone'
+    )
 
 
 def _hops(met):
-    return [{'name': r.get('name'), 'priority': r.get('priority'), 'source': r.get('source') or 'Any',
-             'source_name': r.get('source_name'), 'target_name': r.get('target_name'), 'certain': certain}
-            for r, certain in met]
+    return [
+        {
+            'name': r.get('name'),
+            'priority': r.get('priority'),
+            'source': r.get('source') or 'Any',
+            'source_name': r.get('source_name'),
+            'target_name': r.get('target_name'),
+            'certain': certain,
+        }
+        for r, certain in met
+    ]
 
 
 def outbound_origins(rules, zone_name, inbound_zone):
     """Where a call to Webex can arrive from: the internal zone when known, else any zone the rules name."""
     if inbound_zone:
         return [('zone', inbound_zone)]
-    named = sorted(set(r.get('source_name') for r in rules
-                       if r.get('source') == 'Named' and r.get('source_name') not in (None, '', zone_name)))
+    named = sorted(
+        set(
+            r.get('source_name')
+            for r in rules
+            if r.get('source') == 'Named' and r.get('source_name') not in (None, '', zone_name)
+        )
+    )
     return [('zone', None), ('local', None)] + [('zone', name) for name in named]
 
 
 def judge_route(subject, rules, zone_name, alias, origins):
     """One EXP-RULES row: does a call to alias from one of origins reach the Webex zone?"""
     walks = [(origin, search(rules, origin, alias)) for origin in origins]
-    evidence = {'alias': alias, 'zone': zone_name,
-                'searches': [{'from': _origin_text(o), 'matching_rules': _hops(met)} for o, met in walks]}
+    evidence = {
+        'alias': alias,
+        'zone': zone_name,
+        'searches': [{'from': _origin_text(o), 'matching_rules': _hops(met)} for o, met in walks],
+    }
     for origin, met in walks:
         hit = next((r for r, certain in met if r.get('target_name') == zone_name), None)
         if hit is not None:
-            return make_row(subject, 'EXP-RULES', 'pass', 'search rule %s (priority %s) routes %s from %s to zone %s'
-                            % (hit.get('name'), hit.get('priority'), alias, _origin_text(origin), zone_name),
-                            evidence)
+            return make_row(
+                subject,
+                'EXP-RULES',
+                'pass',
+                'search rule %s (priority %s) routes %s from %s to zone %s'
+                % (hit.get('name'), hit.get('priority'), alias, _origin_text(origin), zone_name),
+                evidence,
+            )
     origin, met = walks[0]
     if met:
         last = met[-1][0]
-        return make_row(subject, 'EXP-RULES', 'fail', 'from %s, search rule %s (priority %s) routes %s to zone %s, '
-                        'not to the Webex zone %s' % (_origin_text(origin), last.get('name'), last.get('priority'),
-                                                      alias, last.get('target_name'), zone_name), evidence)
-    return make_row(subject, 'EXP-RULES', 'fail', 'no enabled search rule routes %s from %s to the Webex zone %s'
-                    % (alias, ', '.join(_origin_text(o) for o in origins), zone_name), evidence)
+        return make_row(
+            subject,
+            'EXP-RULES',
+            'fail',
+            'from %s, search rule %s (priority %s) routes %s to zone %s, '
+            'not to the Webex zone %s'
+            % (_origin_text(origin), last.get('name'), last.get('priority'), alias, last.get('target_name'), zone_name),
+            evidence,
+        )
+    return make_row(
+        subject,
+        'EXP-RULES',
+        'fail',
+        'no enabled search rule routes %s from %s to the Webex zone %s'
+        % (alias, ', '.join(_origin_text(o) for o in origins), zone_name),
+        evidence,
+    )
 
 
 def inbound_origin(zone):
@@ -234,24 +286,43 @@ def judge_inbound(subject, rules, zone, inbound_zone):
     met = search(rules, origin, None)
     why = ''
     if origin[0] != 'zone':
-        why = (' (TLS verify inbound mapping is not On in zone %s, so calls from Webex arrive through the '
-               'Default Zone)' % zone.get('name'))
+        why = (
+            ' (TLS verify inbound mapping is not On in zone %s, so calls from Webex arrive through the '
+            'Default Zone)' % zone.get('name')
+        )
     evidence = {'from': _origin_text(origin), 'expected_target': inbound_zone, 'matching_rules': _hops(met)}
     hit = next((r for r, certain in met if r.get('target_name') == inbound_zone), None)
     if hit is not None:
-        return make_row(subject, 'EXP-RULES', 'pass', 'calls from Webex (%s) are routed to %s by search rule %s '
-                        '(priority %s)%s' % (_origin_text(origin), inbound_zone, hit.get('name'),
-                                             hit.get('priority'), why), evidence)
+        return make_row(
+            subject,
+            'EXP-RULES',
+            'pass',
+            'calls from Webex (%s) are routed to %s by search rule %s '
+            '(priority %s)%s' % (_origin_text(origin), inbound_zone, hit.get('name'), hit.get('priority'), why),
+            evidence,
+        )
     targets = ', '.join(sorted(set(str(r.get('target_name')) for r, certain in met))) or 'nowhere'
-    return make_row(subject, 'EXP-RULES', 'fail', 'calls from Webex (%s) go to %s, not to %s%s'
-                    % (_origin_text(origin), targets, inbound_zone, why), evidence)
+    return make_row(
+        subject,
+        'EXP-RULES',
+        'fail',
+        'calls from Webex (%s) go to %s, not to %s%s' % (_origin_text(origin), targets, inbound_zone, why),
+        evidence,
+    )
 
 
 def judge_rules(subject, rules, zone, generation, sip_domains, inbound_zone):
     """EXP-RULES rows: the generation's sample alias and each organisation domain reach the zone."""
     if zone is None:
-        return [make_row(subject, 'EXP-RULES', 'fail', 'no Webex zone, so no search rule can route to it',
-                         {'search_rules': [r.get('name') for r in rules]})]
+        return [
+            make_row(
+                subject,
+                'EXP-RULES',
+                'fail',
+                'no Webex zone, so no search rule can route to it',
+                {'search_rules': [r.get('name') for r in rules]},
+            )
+        ]
     aliases = [GENERATIONS[generation]['sample_alias']] + ['b2b-check@%s' % d for d in sip_domains]
     origins = outbound_origins(rules, zone['name'], inbound_zone)
     rows = [judge_route(subject, rules, zone['name'], alias, origins) for alias in aliases]
@@ -263,15 +334,22 @@ def judge_rules(subject, rules, zone, generation, sip_domains, inbound_zone):
 def judge_dns(subject, dns_servers):
     evidence = {'dns_servers': dns_servers}
     if dns_servers:
-        return make_row(subject, 'EXP-DNS', 'pass', '%d DNS server(s): %s' % (
-            len(dns_servers), ', '.join(s['address'] for s in dns_servers)), evidence)
+        return make_row(
+            subject,
+            'EXP-DNS',
+            'pass',
+            '%d DNS server(s): %s' % (len(dns_servers), ', '.join(s['address'] for s in dns_servers)),
+            evidence,
+        )
     return make_row(subject, 'EXP-DNS', 'fail', 'no DNS server configured', evidence)
 
 
 def judge_trust(subject, roots_pem):
     """EXP-TRUST: the trusted CA list holds the root Webex's certificate chains to, matched by SHA-256."""
-    roots = [{'subject': cert.subject.rfc4514_string(), 'sha256': certificates.fingerprint(cert)}
-             for cert in parse_pem(roots_pem)]
+    roots = [
+        {'subject': cert.subject.rfc4514_string(), 'sha256': certificates.fingerprint(cert)}
+        for cert in parse_pem(roots_pem)
+    ]
     for root in roots:
         entry = WEBEX_CAS.get(root['sha256'])
         root['webex'] = entry['evidence'] if entry else None
@@ -282,10 +360,16 @@ def judge_trust(subject, roots_pem):
     if current:
         return make_row(subject, 'EXP-TRUST', 'pass', 'trusted CA list holds %s' % current[0]['subject'], evidence)
     if legacy:
-        return make_row(subject, 'EXP-TRUST', 'warn', 'only a legacy Webex root is trusted (%s); add %s'
-                        % (legacy[0]['subject'], ', '.join(wanted)), evidence)
-    return make_row(subject, 'EXP-TRUST', 'fail', 'none of the %d trusted CAs is %s' % (len(roots), ', '.join(wanted)),
-                    evidence)
+        return make_row(
+            subject,
+            'EXP-TRUST',
+            'warn',
+            'only a legacy Webex root is trusted (%s); add %s' % (legacy[0]['subject'], ', '.join(wanted)),
+            evidence,
+        )
+    return make_row(
+        subject, 'EXP-TRUST', 'fail', 'none of the %d trusted CAs is %s' % (len(roots), ', '.join(wanted)), evidence
+    )
 
 
 def parse_pem(text):
@@ -305,11 +389,19 @@ def run(client, params):
     used = used or (LEGACY_GENERATION if generation == 'any' else generation)
     rows.append(judge_version(subject, snap.sysinfo, used))
     rows.append(zone_row)
-    rows.extend(judge_rules(subject, snap.rules, zone, used, params.get('sip_domains') or [],
-                            params.get('inbound_target_zone')))
+    rows.extend(
+        judge_rules(subject, snap.rules, zone, used, params.get('sip_domains') or [], params.get('inbound_target_zone'))
+    )
     rows.append(judge_dns(subject, snap.dns_servers))
-    rows.extend(config_firewall.judge_firewall(subject, snap.firewall, params.get('expected_firewall'),
-                                                snap.sysinfo.get('product'), params.get('firewall_interface')))
+    rows.extend(
+        config_firewall.judge_firewall(
+            subject,
+            snap.firewall,
+            params.get('expected_firewall'),
+            snap.sysinfo.get('product'),
+            params.get('firewall_interface'),
+        )
+    )
     rows.append(judge_trust(subject, snap.roots_pem))
     rows.extend(expressway_cert.judge(subject, params.get('sip_tls'), exp_cert_bundle, snap.sysinfo.get('version')))
     return rows

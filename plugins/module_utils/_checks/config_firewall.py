@@ -25,8 +25,18 @@ from ansible_collections.ucops.expressway.plugins.module_utils._checks.results i
 
 DEFAULT_INTERFACE = 'LAN1'
 _DONE = {'Allow': 'admitted', 'Drop': 'dropped', 'Reject': 'rejected'}
-_RULE_KEYS = ('priority', 'address', 'prefix_length', 'interface', 'service', 'transport', 'start_port',
-              'end_port', 'action', 'description')
+_RULE_KEYS = (
+    'priority',
+    'address',
+    'prefix_length',
+    'interface',
+    'service',
+    'transport',
+    'start_port',
+    'end_port',
+    'action',
+    'description',
+)
 
 
 def default_flows(product):
@@ -64,8 +74,7 @@ def _rule_space(rule, transport, interface):
             return None
         ports = (rule.get('start_port') or 1, rule.get('end_port') or 65535)
     try:
-        network = ipaddress.ip_network('%s/%s' % (rule.get('address'), rule.get('prefix_length') or 0),
-                                       strict=False)
+        network = ipaddress.ip_network('%s/%s' % (rule.get('address'), rule.get('prefix_length') or 0), strict=False)
     except ValueError:
         return None
     return network, ports[0], ports[1]
@@ -78,8 +87,12 @@ def _cut(box, space):
     p_lo, p_hi = max(box[2], first), min(box[3], last)
     if lo > hi or p_lo > p_hi:
         return None, [box]
-    rest = [(box[0], lo - 1, box[2], box[3]), (hi + 1, box[1], box[2], box[3]),
-            (lo, hi, box[2], p_lo - 1), (lo, hi, p_hi + 1, box[3])]
+    rest = [
+        (box[0], lo - 1, box[2], box[3]),
+        (hi + 1, box[1], box[2], box[3]),
+        (lo, hi, box[2], p_lo - 1),
+        (lo, hi, p_hi + 1, box[3]),
+    ]
     return (lo, hi, p_lo, p_hi), [b for b in rest if b[0] <= b[1] and b[2] <= b[3]]
 
 
@@ -120,14 +133,25 @@ def _judge_source(rules, source, flow, interface):
         verdict = 'against'
     elif unmatched:
         verdict = 'unmatched'
-    return {'source': str(source), 'verdict': verdict, 'decided_by': [r.get('priority') for r in deciders],
-            'against': [r.get('priority') for r in against], 'final_rule': unmatched}
+    return {
+        'source': str(source),
+        'verdict': verdict,
+        'decided_by': [r.get('priority') for r in deciders],
+        'against': [r.get('priority') for r in against],
+        'final_rule': unmatched,
+    }
 
 
 def _rule_text(rule):
     return 'priority %s (%s %s/%s %s %s-%s)' % (
-        rule.get('priority'), rule.get('action'), rule.get('address'), rule.get('prefix_length'),
-        rule.get('transport'), rule.get('start_port'), rule.get('end_port'))
+        rule.get('priority'),
+        rule.get('action'),
+        rule.get('address'),
+        rule.get('prefix_length'),
+        rule.get('transport'),
+        rule.get('start_port'),
+        rule.get('end_port'),
+    )
 
 
 def judge_flow(subject, rules, flow, interface):
@@ -144,15 +168,24 @@ def judge_flow(subject, rules, flow, interface):
     if against:
         culprits = sorted(set(p for s in against for p in s['against']), key=str)
         summary = '%d of %d source range(s) are not %s: %s decides first' % (
-            len(against), total, _DONE[wanted], ', '.join(_rule_text(by_priority[p]) for p in culprits))
+            len(against),
+            total,
+            _DONE[wanted],
+            ', '.join(_rule_text(by_priority[p]) for p in culprits),
+        )
         status = 'fail'
     elif unmatched and wanted == 'Allow':
-        summary = ('%d of %d source range(s) match no configured rule and get in only through the '
-                   "Expressway's final allow-all rule" % (len(unmatched), total))
+        summary = (
+            '%d of %d source range(s) match no configured rule and get in only through the '
+            "Expressway's final allow-all rule" % (len(unmatched), total)
+        )
         status = 'warn'
     elif unmatched:
         summary = '%d of %d source range(s) match no configured rule, so they are admitted, not %s' % (
-            len(unmatched), total, _DONE[wanted])
+            len(unmatched),
+            total,
+            _DONE[wanted],
+        )
         status = 'fail'
     else:
         deciders = sorted(set(p for s in per_source for p in s['decided_by']), key=str)
@@ -165,8 +198,15 @@ def _within(rule, flows):
     """Does an Allow rule open nothing beyond the flows that are to be admitted?"""
     flows = [f for f in flows if (f.get('action') or 'Allow') == 'Allow']
     transports = ('TCP', 'UDP') if rule.get('transport') == 'TCPAndUDP' else (rule.get('transport'),)
-    return all(any(f['transport'] in (t, 'TCPAndUDP') and f['start_port'] <= (rule.get('start_port') or 1)
-                   and (rule.get('end_port') or 65535) <= f['end_port'] for f in flows) for t in transports)
+    return all(
+        any(
+            f['transport'] in (t, 'TCPAndUDP')
+            and f['start_port'] <= (rule.get('start_port') or 1)
+            and (rule.get('end_port') or 65535) <= f['end_port']
+            for f in flows
+        )
+        for t in transports
+    )
 
 
 def judge_firewall(subject, firewall, expected, product, interface=None):
@@ -176,12 +216,24 @@ def judge_firewall(subject, firewall, expected, product, interface=None):
     if not firewall and expected is None:
         return [make_row(subject, 'EXP-FW', 'skip', 'no active firewall rules: the Expressway firewall is not used')]
     flows = expected if expected is not None else default_flows(product)
-    rules = sorted((dict((k, r.get(k)) for k in _RULE_KEYS) for r in firewall),
-                   key=lambda r: r.get('priority') or 0)
+    rules = sorted((dict((k, r.get(k)) for k in _RULE_KEYS) for r in firewall), key=lambda r: r.get('priority') or 0)
     rows = [judge_flow(subject, rules, flow, interface or DEFAULT_INTERFACE) for flow in flows]
-    broad = [r for r in rules if r.get('action') == 'Allow' and not r.get('prefix_length')
-             and (r.get('service') or 'Custom') == 'Custom' and not _within(r, flows)]
+    broad = [
+        r
+        for r in rules
+        if r.get('action') == 'Allow'
+        and not r.get('prefix_length')
+        and (r.get('service') or 'Custom') == 'Custom'
+        and not _within(r, flows)
+    ]
     if broad:
-        rows.append(make_row(subject, 'EXP-FW', 'warn', 'active rules allow more than Webex needs from anywhere: %s'
-                             % ', '.join(_rule_text(r) for r in broad), {'broader': broad}))
+        rows.append(
+            make_row(
+                subject,
+                'EXP-FW',
+                'warn',
+                'active rules allow more than Webex needs from anywhere: %s' % ', '.join(_rule_text(r) for r in broad),
+                {'broader': broad},
+            )
+        )
     return rows

@@ -44,8 +44,10 @@ def check_argument_spec():
 
 def require_libraries(module, needs_certifi):
     """fail_json with the install hint when a library the check needs is missing."""
-    missing = [('dnspython', resolver.HAS_DNSPYTHON, resolver.DNSPYTHON_IMPORT_ERROR),
-               ('cryptography', certificates.HAS_CRYPTOGRAPHY, certificates.CRYPTOGRAPHY_IMPORT_ERROR)]
+    missing = [
+        ('dnspython', resolver.HAS_DNSPYTHON, resolver.DNSPYTHON_IMPORT_ERROR),
+        ('cryptography', certificates.HAS_CRYPTOGRAPHY, certificates.CRYPTOGRAPHY_IMPORT_ERROR),
+    ]
     if needs_certifi:
         missing.append(('certifi', certificates.HAS_CERTIFI, certificates.CERTIFI_IMPORT_ERROR))
     for name, present, error in missing:
@@ -137,8 +139,14 @@ class CheckContext(object):
 
 
 def tls_evidence(result):
-    return {'version': result.version, 'cipher': result.cipher, 'tls12_accepted': result.tls12,
-            'chain_capture': result.chain_capture, 'chain_length': len(result.chain), 'sip': result.sip}
+    return {
+        'version': result.version,
+        'cipher': result.cipher,
+        'tls12_accepted': result.tls12,
+        'chain_capture': result.chain_capture,
+        'chain_length': len(result.chain),
+        'sip': result.sip,
+    }
 
 
 def tls_summary(status_summary, result):
@@ -159,13 +167,21 @@ def judge_certs(ctx, certs, name, is_ipv4=False, only=None):
     ``name`` None (nothing to match against) makes CERT-NAME a skip; ``only`` limits the rules judged.
     """
     leaf = certs[0]
-    checks = collections.OrderedDict([
-        ('CERT-VALID', lambda: certificates.check_validity(leaf, ctx.warning_days)),
-        ('CERT-NAME', lambda: certificates.check_name(leaf, name, is_ipv4) if name else (
-            'skip', 'no FQDN given to match the certificate against', {})),
-        ('CERT-CHAIN', lambda: certificates.check_chain(certs, ctx.bundle)),
-        ('CERT-TRUST', lambda: certificates.check_trust(certs, ctx.bundle)),
-    ])
+    checks = collections.OrderedDict(
+        [
+            ('CERT-VALID', lambda: certificates.check_validity(leaf, ctx.warning_days)),
+            (
+                'CERT-NAME',
+                lambda: (
+                    certificates.check_name(leaf, name, is_ipv4)
+                    if name
+                    else ('skip', 'no FQDN given to match the certificate against', {})
+                ),
+            ),
+            ('CERT-CHAIN', lambda: certificates.check_chain(certs, ctx.bundle)),
+            ('CERT-TRUST', lambda: certificates.check_trust(certs, ctx.bundle)),
+        ]
+    )
     return collections.OrderedDict((rule, check()) for rule, check in checks.items() if only is None or rule in only)
 
 
@@ -222,8 +238,9 @@ class ChainJudgements(object):
         status, summary, evidence = verdicts['CERT-VALID']
         leaf = evidence['certificate']
         # The row keeps what the report's certificate calendar reads; the rest is in ``described``.
-        evidence = dict(evidence, certificate=dict((key, leaf[key]) for key in ('sha256', 'subject', 'serial',
-                                                                                'not_after')))
+        evidence = dict(
+            evidence, certificate=dict((key, leaf[key]) for key in ('sha256', 'subject', 'serial', 'not_after'))
+        )
         verdicts['CERT-VALID'] = (status, summary, evidence)
         with self._lock:
             self.judged += 1
@@ -237,8 +254,11 @@ def _name_reference(evidence, verdicts):
     """CERT-NAME evidence without the certificate's names (they are in ``described``), with its SHA-256."""
     if 'matched_by' not in evidence:
         return evidence
-    return {'name': evidence['name'], 'matched_by': evidence['matched_by'],
-            'certificate': verdicts['CERT-VALID'][2]['certificate']['sha256']}
+    return {
+        'name': evidence['name'],
+        'matched_by': evidence['matched_by'],
+        'certificate': verdicts['CERT-VALID'][2]['certificate']['sha256'],
+    }
 
 
 def skip_rows(subject, rule_ids, reason, level=None, **where):
@@ -247,5 +267,6 @@ def skip_rows(subject, rule_ids, reason, level=None, **where):
 
 def probe_tls(ctx, address, port, server_name, sip_uri, client_cert=None, client_key=None):
     """_checks.tls.probe with the context's timeout and SIP probe setting."""
-    return tls.probe(address, port, server_name, ctx.timeout, sip_uri if ctx.sip_probe else None,
-                      client_cert, client_key)
+    return tls.probe(
+        address, port, server_name, ctx.timeout, sip_uri if ctx.sip_probe else None, client_cert, client_key
+    )

@@ -54,9 +54,13 @@ def forecast(version):
     text = 'a renewal from a public CA after %s loses clientAuth (FN74362/FN74345); ' % CLIENT_AUTH_SUNSET
     if store is None:
         return text + 'the version is unknown, so whether the %s client certificate store exists is too' % (
-            CLIENT_STORE_SINCE)
+            CLIENT_STORE_SINCE
+        )
     return text + '%s %s the %s client certificate store' % (
-        version, 'offers' if store else 'does not offer', CLIENT_STORE_SINCE)
+        version,
+        'offers' if store else 'does not offer',
+        CLIENT_STORE_SINCE,
+    )
 
 
 def _eku_verdict(leaf, version):
@@ -64,8 +68,11 @@ def _eku_verdict(leaf, version):
     if status == 'pass':
         return 'pass', summary, evidence
     if 'serverAuth' not in summary and has_client_store(version):
-        return 'warn', 'no clientAuth: the %s client certificate store must hold a clientAuth certificate' % (
-            CLIENT_STORE_SINCE), evidence
+        return (
+            'warn',
+            'no clientAuth: the %s client certificate store must hold a clientAuth certificate' % (CLIENT_STORE_SINCE),
+            evidence,
+        )
     return 'fail', summary.split(';', maxsplit=1)[0], evidence
 
 
@@ -82,14 +89,16 @@ def load_bundle(spec):
     if not spec:
         return None
     if spec['port'] < 1 or spec['port'] > 65535 or spec['timeout'] <= 0:
-        raise ValidationError('sip_tls', dict(port=spec['port'], timeout=spec['timeout']),
-                              'port 1-65535 and a timeout above 0')
+        raise ValidationError(
+            'sip_tls', dict(port=spec['port'], timeout=spec['timeout']), 'port 1-65535 and a timeout above 0'
+        )
     path = spec.get('ca_bundle')
     try:
         return certificates.Bundle.from_file_or_certifi(path)
     except certificates.CertificateError as err:
-        raise ValidationError('sip_tls.ca_bundle', path, 'a readable PEM file of CA certificates',
-                              reason=str(err)) from err
+        raise ValidationError(
+            'sip_tls.ca_bundle', path, 'a readable PEM file of CA certificates', reason=str(err)
+        ) from err
 
 
 def _verdicts(certs, spec, bundle, version):
@@ -116,8 +125,16 @@ def judge(subject, spec, bundle, version):
         if not certs:
             raise certificates.CertificateError('no certificate was presented')
     except (tls.TlsProbeError, certificates.CertificateError) as err:
-        return [make_row(subject, 'EXP-CERT', 'fail', 'cannot read the certificate: %s' % err,
-                         {'forecast': forecast(version)}, **where)]
+        return [
+            make_row(
+                subject,
+                'EXP-CERT',
+                'fail',
+                'cannot read the certificate: %s' % err,
+                {'forecast': forecast(version)},
+                **where,
+            )
+        ]
     verdicts = _verdicts(certs, spec, bundle, version)
     status = worst(verdict[0] for dummy, verdict in verdicts)
     problems = ['%s: %s' % (what, verdict[1]) for what, verdict in verdicts if verdict[0] != 'pass']

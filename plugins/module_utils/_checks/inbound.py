@@ -50,18 +50,35 @@ def _srv_targets(ctx, subject, host):
         answer, srv = ctx.dns.srv(host)
     except ResolverUnreachable as err:
         return [make_row(subject, 'IN-DNS', 'fail', str(err), {'resolver': ctx.dns.describe()})], None
-    rows = [make_row(subject, 'IN-DNS', 'pass', '%s answered (%s)' % (ctx.dns.describe(), answer.rcode),
-                     {'resolver': ctx.dns.describe(), 'query': answer.name, 'rcode': answer.rcode})]
+    rows = [
+        make_row(
+            subject,
+            'IN-DNS',
+            'pass',
+            '%s answered (%s)' % (ctx.dns.describe(), answer.rcode),
+            {'resolver': ctx.dns.describe(), 'query': answer.name, 'rcode': answer.rcode},
+        )
+    ]
     evidence = {'query': answer.name, 'rcode': answer.rcode, 'srv': [dict(rr._asdict()) for rr in srv]}
     if not [rr for rr in srv if rr.target]:
-        return rows + [make_row(subject, 'IN-SRV', 'fail', 'no _sips._tcp SRV record for %s (%s)' % (
-            host, answer.rcode), evidence)], []
+        return rows + [
+            make_row(subject, 'IN-SRV', 'fail', 'no _sips._tcp SRV record for %s (%s)' % (host, answer.rcode), evidence)
+        ], []
     endpoints = []
     for rr in (rr for rr in srv if rr.target):
         addresses, a_evidence = ctx.dns.ipv4(rr.target)
         if not addresses:
-            rows.append(make_row(subject, 'IN-SRV', 'fail', '%s has no A record' % rr.target,
-                                 dict(evidence, a=a_evidence), target=rr.target, port=rr.port))
+            rows.append(
+                make_row(
+                    subject,
+                    'IN-SRV',
+                    'fail',
+                    '%s has no A record' % rr.target,
+                    dict(evidence, a=a_evidence),
+                    target=rr.target,
+                    port=rr.port,
+                )
+            )
         endpoints += [(rr.target, address, rr.port) for address in addresses]
     return rows, endpoints
 
@@ -97,8 +114,9 @@ def _mtls_row(ctx, subject, endpoint, params, sip_uri, anchors):
     target, address = endpoint[0], endpoint[1]
     where = dict(target=target, address=address, port=params['mtls_port'])
     try:
-        result = context.probe_tls(ctx, address, params['mtls_port'], target, sip_uri,
-                                   params['client_cert'], params['client_key'])
+        result = context.probe_tls(
+            ctx, address, params['mtls_port'], target, sip_uri, params['client_cert'], params['client_key']
+        )
     except tls.TlsProbeError as err:
         return make_row(subject, 'IN-MTLS', 'fail', str(err), {'error': err.kind}, **where)
     summary = 'mutual TLS accepted: %s' % context.tls_summary(result.version, result)
@@ -130,8 +148,9 @@ def _ptr_rows(ctx, subject, fqdn):
         return context.skip_rows(subject, ('IN-PTR',), 'no sbc_fqdn given')
     addresses, evidence = ctx.dns.ipv4(fqdn)
     if not addresses:
-        return [make_row(subject, 'IN-PTR', 'fail', '%s has no A record to look up a PTR for' % fqdn, evidence,
-                         target=fqdn)]
+        return [
+            make_row(subject, 'IN-PTR', 'fail', '%s has no A record to look up a PTR for' % fqdn, evidence, target=fqdn)
+        ]
     rows = []
     for address in addresses:
         outcome, evidence = ctx.dns.ptr(address, fqdn)
@@ -146,8 +165,9 @@ def _contact_rows(ctx, subject, fqdn):
         return context.skip_rows(subject, ('IN-CONTACT',), 'no contact_fqdn given')
     addresses, evidence = ctx.dns.ipv4(fqdn)
     if addresses:
-        return [make_row(subject, 'IN-CONTACT', 'pass', '%s A %s' % (fqdn, ', '.join(addresses)), evidence,
-                         target=fqdn)]
+        return [
+            make_row(subject, 'IN-CONTACT', 'pass', '%s A %s' % (fqdn, ', '.join(addresses)), evidence, target=fqdn)
+        ]
     reason = 'only AAAA records' if evidence.get('aaaa') else ('no A record (%s)' % evidence['rcode'])
     return [make_row(subject, 'IN-CONTACT', 'fail', '%s has %s' % (fqdn, reason), evidence, target=fqdn)]
 

@@ -47,32 +47,48 @@ def _explicit_port(uri, what):
     """(status, summary) of a URI that names its port: Webex reaches an SBC on 5061 only."""
     if uri.port == checks_sip.SIPS_PORT:
         return 'pass', '%s on port %d, used directly without SRV (RFC 3263)' % (what, uri.port)
-    return 'fail', ('%s with explicit port %d: Webex reaches only a _sips._tcp SRV domain or an SBC on port %d '
-                    '(the host is still checked on %d)' % (what, uri.port, checks_sip.SIPS_PORT, uri.port))
+    return 'fail', (
+        '%s with explicit port %d: Webex reaches only a _sips._tcp SRV domain or an SBC on port %d '
+        '(the host is still checked on %d)' % (what, uri.port, checks_sip.SIPS_PORT, uri.port)
+    )
 
 
 def _targets(ctx, subject, uri):
     """(rows, [(target, port)]) from SRV, an explicit port, or the A fallback on 5061 (RFC 3263)."""
     if uri.explicit_port:
         status, summary = _explicit_port(uri, uri.host)
-        return [make_row(subject, 'OUT-HOST', status, summary, {'host': uri.host, 'port': uri.port},
-                         target=uri.host, port=uri.port)], [(uri.host, uri.port)]
+        return [
+            make_row(
+                subject,
+                'OUT-HOST',
+                status,
+                summary,
+                {'host': uri.host, 'port': uri.port},
+                target=uri.host,
+                port=uri.port,
+            )
+        ], [(uri.host, uri.port)]
     answer, srv = ctx.dns.srv(uri.host)
-    evidence = {'query': answer.name, 'rcode': answer.rcode, 'resolver': ctx.dns.describe(),
-                'srv': [dict(srv_rr._asdict()) for srv_rr in srv]}
+    evidence = {
+        'query': answer.name,
+        'rcode': answer.rcode,
+        'resolver': ctx.dns.describe(),
+        'srv': [dict(srv_rr._asdict()) for srv_rr in srv],
+    }
     if srv and all(not srv_rr.target for srv_rr in srv):
-        return [make_row(subject, 'OUT-HOST', 'fail', 'the SRV record says no SIPS service ("." target)',
-                         evidence)], []
+        return [make_row(subject, 'OUT-HOST', 'fail', 'the SRV record says no SIPS service ("." target)', evidence)], []
     if srv:
         listed = ', '.join('%s:%d' % (srv_rr.target, srv_rr.port) for srv_rr in srv if srv_rr.target)
-        return [make_row(subject, 'OUT-HOST', 'pass', 'SRV %s -> %s' % (answer.name, listed), evidence)], \
-            [(srv_rr.target, srv_rr.port) for srv_rr in srv if srv_rr.target]
+        return [make_row(subject, 'OUT-HOST', 'pass', 'SRV %s -> %s' % (answer.name, listed), evidence)], [
+            (srv_rr.target, srv_rr.port) for srv_rr in srv if srv_rr.target
+        ]
     addresses, a_evidence = ctx.dns.ipv4(uri.host)
     evidence['fallback'] = a_evidence
     if addresses:
         summary = 'no SRV record (%s); %s has an A record and is used on port %d' % (answer.rcode, uri.host, uri.port)
-        return [make_row(subject, 'OUT-HOST', 'pass', summary, evidence, target=uri.host, port=uri.port)], \
-            [(uri.host, uri.port)]
+        return [make_row(subject, 'OUT-HOST', 'pass', summary, evidence, target=uri.host, port=uri.port)], [
+            (uri.host, uri.port)
+        ]
     summary = 'neither a _sips._tcp SRV record (%s) nor an A record for %s' % (answer.rcode, uri.host)
     return [make_row(subject, 'OUT-HOST', 'fail', summary, evidence, target=uri.host)], [(uri.host, uri.port)]
 
@@ -82,8 +98,9 @@ def _a_row(ctx, subject, target, port):
     addresses, evidence = ctx.dns.ipv4(target)
     evidence['resolver'] = ctx.dns.describe()
     if addresses:
-        return make_row(subject, 'OUT-A', 'pass', '%s A %s' % (target, ', '.join(addresses)), evidence,
-                        target=target, port=port), addresses
+        return make_row(
+            subject, 'OUT-A', 'pass', '%s A %s' % (target, ', '.join(addresses)), evidence, target=target, port=port
+        ), addresses
     if evidence.get('aaaa'):
         summary = '%s has only AAAA records (%s): Webex needs IPv4' % (target, ', '.join(evidence['aaaa']))
     elif evidence['rcode'] == 'NXDOMAIN':
@@ -101,8 +118,9 @@ def _resolve_targets(ctx, subject, uri, targets):
         row, addresses = answer.result()
         rows.append(row)
         if not addresses:
-            rows += context.skip_rows(subject, ADDRESS_RULES, 'no IPv4 address for %s' % target,
-                                      target=target, port=port)
+            rows += context.skip_rows(
+                subject, ADDRESS_RULES, 'no IPv4 address for %s' % target, target=target, port=port
+            )
         probes += [Probe(subject, uri, target, address, port, False) for address in addresses]
     return rows, probes
 
@@ -117,10 +135,23 @@ def plan_destination(ctx, text):
         return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'not checked: the URI is invalid')
     rows = [make_row(subject, 'OUT-URI', 'pass', 'valid SIPS URI', dict(uri._asdict()))]
     if uri.is_ipv4:
-        status, summary = _explicit_port(uri, 'IPv4 literal %s' % uri.host) if uri.explicit_port else \
-            ('pass', 'IPv4 literal %s on port %d' % (uri.host, uri.port))
-        rows.append(make_row(subject, 'OUT-HOST', status, summary, {'host': uri.host, 'port': uri.port},
-                             target=uri.host, address=uri.host, port=uri.port))
+        status, summary = (
+            _explicit_port(uri, 'IPv4 literal %s' % uri.host)
+            if uri.explicit_port
+            else ('pass', 'IPv4 literal %s on port %d' % (uri.host, uri.port))
+        )
+        rows.append(
+            make_row(
+                subject,
+                'OUT-HOST',
+                status,
+                summary,
+                {'host': uri.host, 'port': uri.port},
+                target=uri.host,
+                address=uri.host,
+                port=uri.port,
+            )
+        )
         rows.append(make_row(subject, 'OUT-A', 'skip', 'IPv4 literal: no name to resolve', target=uri.host))
         return Plan(subject, rows, [Probe(subject, uri, uri.host, uri.host, uri.port, True)])
     started = time.monotonic()
@@ -131,8 +162,9 @@ def plan_destination(ctx, text):
             return _stop(subject, rows + host_rows, ('OUT-A',) + ADDRESS_RULES, 'no SIPS target to check')
         target_rows, probes = _resolve_targets(ctx, subject, uri, targets)
     except ResolverUnreachable as err:
-        return _stop(subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'resolver did not answer (%s): %s' % (
-            err.kind, err))
+        return _stop(
+            subject, rows, ('OUT-HOST', 'OUT-A') + ADDRESS_RULES, 'resolver did not answer (%s): %s' % (err.kind, err)
+        )
     _add_timing(host_rows[0], 'dns', started)
     return Plan(subject, rows + host_rows + target_rows, probes)
 
@@ -148,16 +180,24 @@ def _ptr_row(ctx, probe, where):
     try:
         outcome, evidence = ctx.dns.ptr(probe.address, fqdn)
     except ResolverUnreachable as err:
-        return make_row(probe.subject, 'OUT-PTR', 'skip', 'resolver did not answer (%s): %s' % (err.kind, err),
-                        {'error': err.kind}, **where)
+        return make_row(
+            probe.subject,
+            'OUT-PTR',
+            'skip',
+            'resolver did not answer (%s): %s' % (err.kind, err),
+            {'error': err.kind},
+            **where,
+        )
     evidence['timings'] = {'dns': round((time.monotonic() - started) * 1000.0, 1)}
     names = ptr_names(evidence)
     summaries = {
         'ok': ('pass', '%s PTR %s, which resolves back to it' % (probe.address, names)),
         'missing': ('fail', 'no PTR record for %s' % probe.address),
         'mismatch': ('fail', '%s PTR %s, not %s' % (probe.address, names, fqdn)),
-        'unconfirmed': ('fail', '%s PTR %s, but that name does not resolve back to %s' % (
-            probe.address, names, probe.address)),
+        'unconfirmed': (
+            'fail',
+            '%s PTR %s, but that name does not resolve back to %s' % (probe.address, names, probe.address),
+        ),
     }
     status, summary = summaries[outcome]
     return make_row(probe.subject, 'OUT-PTR', status, summary, evidence, **where)
@@ -173,14 +213,22 @@ def sip_row(ctx, subject, sip, where):
         if sip.get('server'):
             summary += ' (%s)' % sip['server']
         return make_row(subject, 'OUT-SIP', 'pass', summary, sip, **where)
-    return make_row(subject, 'OUT-SIP', 'warn', 'TLS came up but SIP OPTIONS got no SIP response: %s' % (
-        sip.get('error') or 'nothing seen'), sip, **where)
+    return make_row(
+        subject,
+        'OUT-SIP',
+        'warn',
+        'TLS came up but SIP OPTIONS got no SIP response: %s' % (sip.get('error') or 'nothing seen'),
+        sip,
+        **where,
+    )
 
 
 def _cert_rows(ctx, probe, result, where):
     if not result.chain:
-        return [make_row(probe.subject, rule_id, 'fail', 'the server presented no certificate', **where)
-                for rule_id in CERT_RULES]
+        return [
+            make_row(probe.subject, rule_id, 'fail', 'the server presented no certificate', **where)
+            for rule_id in CERT_RULES
+        ]
     try:
         judged = ctx.chains.judge(ctx, result.chain, probe.target, probe.is_ipv4)
     except CertificateError as err:
@@ -192,7 +240,7 @@ def check_address(ctx, probe):
     """Phase 2 for one address: OUT-TLS, the four certificate rules, OUT-SIP, OUT-PTR; (rows, sip evidence)."""
     where = dict(target=probe.target, address=probe.address, port=probe.port)
     subject = probe.subject
-    ptr_row = tls.side_task(_ptr_row, ctx, probe, where)   # overlaps the TLS probe
+    ptr_row = tls.side_task(_ptr_row, ctx, probe, where)  # overlaps the TLS probe
     started = time.monotonic()
     try:
         result = context.probe_tls(ctx, probe.address, probe.port, probe.target, probe.uri.uri)
@@ -218,16 +266,24 @@ def _version_row(ctx, subject, versions, sips):
         version, source = next((v for v in found if v), None), 'SIP Server/User-Agent header'
     evidence = {'version': version, 'source': source, 'servers': products}
     if version is None:
-        reason = ('%s is not a Cisco VCS/Expressway' % products[0]) if products else \
-            'version unknown: give it in sbc_versions or enable sip_options_probe'
+        reason = (
+            ('%s is not a Cisco VCS/Expressway' % products[0])
+            if products
+            else 'version unknown: give it in sbc_versions or enable sip_options_probe'
+        )
         return make_row(subject, 'OUT-VERSION', 'skip', reason, evidence)
     try:
         ok = version_at_least(parse_version(version), MIN_VERSION)
     except ValueError:
         return make_row(subject, 'OUT-VERSION', 'fail', 'cannot read version %r' % version, evidence)
     status = 'pass' if ok else 'fail'
-    return make_row(subject, 'OUT-VERSION', status, '%s from %s (%s %s)' % (
-        version, source, 'at least' if ok else 'below', MIN_VERSION), evidence)
+    return make_row(
+        subject,
+        'OUT-VERSION',
+        status,
+        '%s from %s (%s %s)' % (version, source, 'at least' if ok else 'below', MIN_VERSION),
+        evidence,
+    )
 
 
 class _InFlight(object):

@@ -46,8 +46,9 @@ class Results(object):
         if not os.path.isdir(directory):
             raise CheckSetupError('results_path: %r: the directory %s does not exist' % (path, directory))
         try:
-            handle, self._temporary = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), suffix='.part',
-                                                       dir=directory)
+            handle, self._temporary = tempfile.mkstemp(
+                prefix='.%s.' % os.path.basename(path), suffix='.part', dir=directory
+            )
         except OSError as err:
             raise CheckSetupError('results_path: %r: cannot write in %s (%s)' % (path, directory, err)) from err
         # mkstemp makes the file private; the results hold no secrets, so it gets the usual mode.
@@ -82,8 +83,15 @@ class Results(object):
     def result(self, fail_on, certificates):
         """The module's return value (with ``failed``, which the module pops)."""
         failed, msg = verdict(self.rules, fail_on)
-        result = {'changed': False, 'failed': failed, 'msg': msg, 'results': self.rows, 'rules': self.rules,
-                  'summary': self.counts, 'certificates': certificates}
+        result = {
+            'changed': False,
+            'failed': failed,
+            'msg': msg,
+            'results': self.rows,
+            'rules': self.rules,
+            'summary': self.counts,
+            'certificates': certificates,
+        }
         if self.path:
             result.update(results_path=self.path, results_written=self.written)
         return result

@@ -52,7 +52,8 @@ def _server_eku(policy, cert, eku):
 def _ee_policy(purpose):
     agnostic = verification.Criticality.AGNOSTIC
     policy = verification.ExtensionPolicy.webpki_defaults_ee().may_be_present(
-        x509.SubjectAlternativeName, agnostic, None)
+        x509.SubjectAlternativeName, agnostic, None
+    )
     return policy.may_be_present(x509.ExtendedKeyUsage, agnostic, _server_eku if purpose == 'server' else None)
 
 
@@ -73,14 +74,19 @@ def validate(presented, bundle, purpose='server', now=None):
     if not bundle.by_sha256:
         return None, 'the trust bundle holds no certificate'
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    builder = verification.PolicyBuilder().store(_store(bundle)).time(now).extension_policies(
-        ca_policy=verification.ExtensionPolicy.webpki_defaults_ca(), ee_policy=_ee_policy(purpose))
+    builder = (
+        verification.PolicyBuilder()
+        .store(_store(bundle))
+        .time(now)
+        .extension_policies(ca_policy=verification.ExtensionPolicy.webpki_defaults_ca(), ee_policy=_ee_policy(purpose))
+    )
     try:
         verified = builder.build_client_verifier().verify(presented[0], list(presented[1:]))
     except verification.VerificationError as err:
         return None, _CERT_REPR.sub(r'\1', str(err)).replace('validation failed: ', '', 1)
-    weak = [_named(cert, _key_weakness(cert.public_key())) for cert in verified.chain
-            if _key_weakness(cert.public_key())]
+    weak = [
+        _named(cert, _key_weakness(cert.public_key())) for cert in verified.chain if _key_weakness(cert.public_key())
+    ]
     if weak:
         return None, '; '.join(weak)
     return list(verified.chain), None

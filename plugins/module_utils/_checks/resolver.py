@@ -140,15 +140,20 @@ class Dns(object):
         except dns.resolver.NXDOMAIN:
             return Answer(qname.to_text(), rdtype, 'NXDOMAIN', [])
         except dns.exception.Timeout as err:
-            raise ResolverUnreachable('%s %s: timeout, no answer from %s within %ss' % (
-                qname.to_text(), rdtype, self.describe(), self.timeout), 'timeout') from err
+            raise ResolverUnreachable(
+                '%s %s: timeout, no answer from %s within %ss'
+                % (qname.to_text(), rdtype, self.describe(), self.timeout),
+                'timeout',
+            ) from err
         except dns.resolver.NoNameservers as err:
             kind = _failure_kind(err)
-            raise ResolverUnreachable('%s %s: %s, %s refused or failed (%s)' % (
-                qname.to_text(), rdtype, kind, self.describe(), err), kind) from err
+            raise ResolverUnreachable(
+                '%s %s: %s, %s refused or failed (%s)' % (qname.to_text(), rdtype, kind, self.describe(), err), kind
+            ) from err
         except dns.exception.DNSException as err:
-            raise ResolverUnreachable('%s %s: protocol error from %s: %s' % (
-                qname.to_text(), rdtype, self.describe(), err), 'protocol') from err
+            raise ResolverUnreachable(
+                '%s %s: protocol error from %s: %s' % (qname.to_text(), rdtype, self.describe(), err), 'protocol'
+            ) from err
         records = [_value(rr) for rr in answer.rrset] if answer.rrset is not None else []
         return Answer(qname.to_text(), rdtype, 'NOERROR', records)
 
@@ -176,8 +181,13 @@ class Dns(object):
         answer = self.query(dns.reversename.from_address(address), 'PTR')
         names = sorted(set(answer.records))
         wanted = [name for name in names if fqdn is None or name == _plain(fqdn)]
-        evidence = {'address': address, 'ptr': _shown(names, wanted), 'ptr_count': len(names), 'expected': fqdn,
-                    'forward': {}}
+        evidence = {
+            'address': address,
+            'ptr': _shown(names, wanted),
+            'ptr_count': len(names),
+            'expected': fqdn,
+            'forward': {},
+        }
         if not names:
             return 'missing', evidence
         if not wanted:

@@ -22,8 +22,7 @@ _SEVERITY = {status: len(STATUSES) - rank for rank, status in enumerate(STATUSES
 FAIL_ON = ('must', 'should', 'never')
 
 
-def make_row(subject, rule_id, status, summary, evidence=None, target=None, address=None, port=None,
-             level=None):
+def make_row(subject, rule_id, status, summary, evidence=None, target=None, address=None, port=None, level=None):
     """One result row; level and remedy come from the catalogue (remedy only when not passing).
 
     ``level`` overrides the catalogue level where the requirements page raises it (IN-CERT-* become
@@ -67,8 +66,9 @@ def roll_up(rows):
     for (subject, rule_id), group in groups.items():
         levels = [row['level'] for row in group]
         level = 'must' if 'must' in levels else ('should' if 'should' in levels else 'info')
-        rolled.append({'subject': subject, 'rule': rule_id, 'level': level,
-                       'status': worst(row['status'] for row in group)})
+        rolled.append(
+            {'subject': subject, 'rule': rule_id, 'level': level, 'status': worst(row['status'] for row in group)}
+        )
     return rolled
 
 
@@ -106,8 +106,7 @@ def module_result(rows, fail_on):
     """The dict a check module returns (without the module's own keys): results, rules, summary."""
     rules = roll_up(rows)
     failed, msg = verdict(rules, fail_on)
-    return {'changed': False, 'failed': failed, 'msg': msg, 'results': rows, 'rules': rules,
-            'summary': count(rows)}
+    return {'changed': False, 'failed': failed, 'msg': msg, 'results': rows, 'rules': rules, 'summary': count(rows)}
 
 
 def exit_with_results(module, rows):

@@ -29,6 +29,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._checks import si
 
 try:
     import _ssl
+
     _DER = _ssl.ENCODING_DER
 except (ImportError, AttributeError):
     _DER = None
@@ -97,7 +98,9 @@ def _connect(address, port, timeout):
     except ConnectionRefusedError as err:
         raise TlsProbeError('refused', 'TCP connection to %s:%d refused: nothing listens' % (address, port)) from err
     except socket.timeout as err:
-        raise TlsProbeError('timeout', 'TCP connection to %s:%d timed out after %ss' % (address, port, timeout)) from err
+        raise TlsProbeError(
+            'timeout', 'TCP connection to %s:%d timed out after %ss' % (address, port, timeout)
+        ) from err
     except OSError as err:
         raise TlsProbeError('unreachable', 'TCP connection to %s:%d failed: %s' % (address, port, err)) from err
 
@@ -121,8 +124,7 @@ def classify(err):
     return 'protocol', None, 'connection failed: %s' % err
 
 
-def handshake(address, port, server_name, timeout, max_version=None, client_cert=None, client_key=None,
-              timings=None):
+def handshake(address, port, server_name, timeout, max_version=None, client_cert=None, client_key=None, timings=None):
     """An open SSLSocket after a completed handshake; TlsProbeError otherwise.
 
     The socket timeout bounds every read of the handshake, so a listener that accepts TCP and
@@ -140,8 +142,12 @@ def handshake(address, port, server_name, timeout, max_version=None, client_cert
         kind, alert, reason = classify(err)
         if kind == 'timeout':
             reason = 'got no answer within %ss' % timeout
-        raise TlsProbeError(kind, 'TLS handshake with %s:%d failed (%s): %s' % (
-            address, port, kind if alert is None else 'alert ' + alert, reason), alert) from err
+        raise TlsProbeError(
+            kind,
+            'TLS handshake with %s:%d failed (%s): %s'
+            % (address, port, kind if alert is None else 'alert ' + alert, reason),
+            alert,
+        ) from err
     if timings is not None:
         timings.update(connect=_ms(connected - started), tls=_ms(time.monotonic() - connected))
     return ssock
@@ -217,8 +223,7 @@ def confirm_accepted(ssock, wait):
         return
     except (ssl.SSLError, OSError) as err:
         kind, alert, reason = classify(err)
-        raise TlsProbeError(kind, 'the server rejected the connection after the handshake: %s' % reason,
-                            alert) from err
+        raise TlsProbeError(kind, 'the server rejected the connection after the handshake: %s' % reason, alert) from err
     if not data:
         raise TlsProbeError('closed', 'the server closed the connection right after the handshake')
 
@@ -324,8 +329,10 @@ def grade(version, tls12, tls12_error=None):
         if tls12:
             return 'pass', 'TLSv1.3 negotiated and TLSv1.2 also accepted'
         if tls12 is None:
-            return 'warn', 'TLSv1.3 negotiated; TLS 1.2 not confirmed: the TLS 1.2 handshake got no answer, ' \
-                'tried twice%s' % why
+            return (
+                'warn',
+                'TLSv1.3 negotiated; TLS 1.2 not confirmed: the TLS 1.2 handshake got no answer, tried twice%s' % why,
+            )
         return 'fail', 'only TLSv1.3 accepted: a TLS 1.2 handshake was refused%s' % why
     if version == 'TLSv1.1':
         return 'warn', 'TLSv1.1 negotiated: tolerated by Webex today, TLS 1.2 is required'

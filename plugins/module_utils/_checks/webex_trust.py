@@ -29,7 +29,6 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.trust
 from ansible_collections.ucops.expressway.plugins.module_utils._webex_cas import WEBEX_CAS
 
 
-
 class Anchors(object):
     """The roots the SBC verifies Webex against: the Expressway's list, or the pinned fallback."""
 
@@ -52,25 +51,32 @@ def _root_verdict(anchors, root_sha256, root_subject):
     entry = anchors.pinned.get(root_sha256)
     if entry is not None and not entry.get('in_mozilla_store', True):
         return 'warn', 'chains to %s, a legacy or removed root (%s): Webex may move off it' % (
-            entry['name'], entry['evidence'])
+            entry['name'],
+            entry['evidence'],
+        )
     if anchors.expressway_list:
         return 'pass', 'validates to %s in %s' % (root_subject, anchors.source)
     if entry is None or entry.get('list') != 'cas':
-        return 'warn', ('chains to %s, which %s does not name as current: a Webex CA change? make sure the '
-                        "Expressway's trusted CA list holds this root (EXP-TRUST)" % (root_subject, anchors.source))
+        return 'warn', (
+            'chains to %s, which %s does not name as current: a Webex CA change? make sure the '
+            "Expressway's trusted CA list holds this root (EXP-TRUST)" % (root_subject, anchors.source)
+        )
     return 'pass', 'chains to %s, the root Webex documents' % entry['name']
 
 
 def judge(certs, anchors, now=None):
     """(status, summary, evidence) for the chain Webex presented; certs leaf first."""
     chain, error = path_validation.validate(certs, anchors.bundle, 'server', now)
-    evidence = {'leaf': certificates.describe(certs[0]), 'anchors': anchors.source, 'validation': error or 'passed',
-                'subject_name': anchors.subject_name}
+    evidence = {
+        'leaf': certificates.describe(certs[0]),
+        'anchors': anchors.source,
+        'validation': error or 'passed',
+        'subject_name': anchors.subject_name,
+    }
     if chain is None:
         found = path_validation.weaknesses(certs, 'server', now)
         evidence['problems'] = found
-        return 'fail', 'the SBC would reject it against %s: %s' % (
-            anchors.source, '; '.join(found) or error), evidence
+        return 'fail', 'the SBC would reject it against %s: %s' % (anchors.source, '; '.join(found) or error), evidence
     root = chain[-1]
     evidence.update(path=[cert.subject.rfc4514_string() for cert in chain], root_sha256=certificates.fingerprint(root))
     status, summary = _root_verdict(anchors, evidence['root_sha256'], root.subject.rfc4514_string())
@@ -79,8 +85,9 @@ def judge(certs, anchors, now=None):
         evidence['name'] = naming[2]
         if naming[0] != 'pass':
             status = 'fail'
-            summary = ("it does not carry %s, the zone's TLS verify subject name (%s); " % (
-                anchors.subject_name, naming[1])) + summary
+            summary = (
+                "it does not carry %s, the zone's TLS verify subject name (%s); " % (anchors.subject_name, naming[1])
+            ) + summary
     return status, summary, evidence
 
 
@@ -89,12 +96,21 @@ def read_expressway(conn):
     if not expressway_client.HAS_REQUESTS:
         raise CheckSetupError('expressway: the requests library is needed to read the Expressway')
     try:
-        client = expressway_client.ExpresswayClient(conn['host'], conn['port'], conn['username'], conn['password'],
-                                       conn['validate_certs'], conn['ca_path'], conn['timeout'], conn['api_prefix'])
+        client = expressway_client.ExpresswayClient(
+            conn['host'],
+            conn['port'],
+            conn['username'],
+            conn['password'],
+            conn['validate_certs'],
+            conn['ca_path'],
+            conn['timeout'],
+            conn['api_prefix'],
+        )
         try:
             roots = parse_pem(read_store(client))  # an answer that is not the list fails, never reads as empty
-            zones = [fields.DNS_ZONE.to_options(r) for r in client.get(fields.DNS_ZONE.path) or []
-                     if isinstance(r, dict)]
+            zones = [
+                fields.DNS_ZONE.to_options(r) for r in client.get(fields.DNS_ZONE.path) or [] if isinstance(r, dict)
+            ]
         finally:
             client.close()
     except ExpresswayError as err:

@@ -30,10 +30,10 @@ class Probe:
     def __init__(self, name, path, resource=None, keys=None, wrapper=None, kind='json'):
         self.name = name
         self.path = path
-        self.resource = resource        # a _expressway.fields.Resource, or None
-        self.keys = keys                # expected keys when there is no Resource (sysinfo)
+        self.resource = resource  # a _expressway.fields.Resource, or None
+        self.keys = keys  # expected keys when there is no Resource (sysinfo)
         self.wrapper = wrapper
-        self.kind = kind                # json, pem or miss (a by-name miss)
+        self.kind = kind  # json, pem or miss (a by-name miss)
 
 
 def probes():
@@ -50,8 +50,10 @@ def probes():
         Probe('firewall_rule_active', fields.FIREWALL_ACTIVE_PATH, fields.FIREWALL_RULE),
         Probe('trusted_ca', fields.TRUSTED_CA_PATH, kind='pem'),
         Probe('server_certificate', '/certs/server', kind='pem'),
-    ] + [Probe(f'zones{path.replace("/", "_")}', path, keys=(fields.ZONE_NAME_KEY,))
-         for path in fields.ZONE_COLLECTIONS[1:]]
+    ] + [
+        Probe(f'zones{path.replace("/", "_")}', path, keys=(fields.ZONE_NAME_KEY,))
+        for path in fields.ZONE_COLLECTIONS[1:]
+    ]
 
 
 def describe_shape(payload, wrapper=None):
@@ -132,8 +134,13 @@ def compare(probe, payload):
     records = records_of(probe, payload)
     returned = set().union(*(set(r) for r in records)) if records else set()
     expected = expected_keys(probe)
-    fit = {'shape': describe_shape(payload, probe.wrapper), 'objects': len(records),
-           'unknown_keys': sorted(returned - set(expected)), 'missing_keys': [], 'bad_values': []}
+    fit = {
+        'shape': describe_shape(payload, probe.wrapper),
+        'objects': len(records),
+        'unknown_keys': sorted(returned - set(expected)),
+        'missing_keys': [],
+        'bad_values': [],
+    }
     if records and probe.kind != 'miss':
         fit['missing_keys'] = sorted(k for k in expected if k not in returned)
     if probe.resource is not None:
@@ -171,16 +178,17 @@ def first_contact(client, names=None):
     results = [run_probe(client, probe) for probe in chosen]
     summary = {
         'resources_read': sum(1 for r in results if r['status'] == 200),
-        'not_served': sorted(r['name'] for r in results
-                             if r['status'] == 404 and r['name'] != 'dns_zone_by_name_miss'),
-        'errors': sorted(r['name'] for r in results
-                         if r['status'] not in (200, 404) and r['name'] != 'dns_zone_by_name_miss'),
+        'not_served': sorted(r['name'] for r in results if r['status'] == 404 and r['name'] != 'dns_zone_by_name_miss'),
+        'errors': sorted(
+            r['name'] for r in results if r['status'] not in (200, 404) and r['name'] != 'dns_zone_by_name_miss'
+        ),
         'unknown_keys': sum(len(r.get('unknown_keys', ())) for r in results),
         'missing_keys': sum(len(r.get('missing_keys', ())) for r in results),
         'bad_values': sum(len(r.get('bad_values', ())) for r in results),
     }
-    summary['fits'] = not (summary['unknown_keys'] or summary['missing_keys'] or summary['bad_values']
-                           or summary['errors'])
+    summary['fits'] = not (
+        summary['unknown_keys'] or summary['missing_keys'] or summary['bad_values'] or summary['errors']
+    )
     return {'resources': results, 'summary': summary}
 
 

@@ -48,12 +48,12 @@ else:
 API_PREFIXES = ('/api/provisioning', '/api/v1/provisioning')
 WRITE_METHODS = frozenset(('POST', 'PUT', 'DELETE'))
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
-MAX_RETRIES = 3         # retries of one call, all causes together
-CONNECT_RETRIES = 1     # of those, after the connection failed (refused, no answer to connect)
+MAX_RETRIES = 3  # retries of one call, all causes together
+CONNECT_RETRIES = 1  # of those, after the connection failed (refused, no answer to connect)
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 8.0
 RETRY_AFTER_MAX = 30.0  # the longest single wait a Retry-After may ask for (never more than timeout)
-WAIT_BUDGET = 60.0      # all waits of one call together
+WAIT_BUDGET = 60.0  # all waits of one call together
 REDACTED = '********'
 THROTTLED, SERVER_ERROR = 'throttled', 'server error'
 # The retry policy per method (docs/design.md, "Retry policy"): which failures are retried. POST and DELETE
@@ -110,8 +110,9 @@ def transport_adapter():
 
     This is also the seam unit tests replace with an adapter that scripts the HTTP conversation.
     """
-    return DeadlineAdapter(max_retries=Retry(total=0, read=False, redirect=False, raise_on_redirect=False,
-                                             raise_on_status=False))
+    return DeadlineAdapter(
+        max_retries=Retry(total=0, read=False, redirect=False, raise_on_redirect=False, raise_on_status=False)
+    )
 
 
 def encode_name(name):
@@ -160,12 +161,11 @@ class _Retries:
             return None
         if event == NOT_SENT and self.not_sent >= CONNECT_RETRIES:
             return None
-        seconds = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** self.done) if asked is None else asked
+        seconds = min(BACKOFF_CAP, BACKOFF_BASE * 2**self.done) if asked is None else asked
         # Our own backoff is small and bounded; a Retry-After may ask for anything, so it gets the caps.
         limit = min(RETRY_AFTER_MAX, self.timeout, WAIT_BUDGET - self.waited) if asked is not None else BACKOFF_CAP
         if seconds > limit:
-            self.refusal = (f'the server asked to retry after {seconds:g} s; this client waits at most '
-                            f'{limit:g} s more')
+            self.refusal = f'the server asked to retry after {seconds:g} s; this client waits at most {limit:g} s more'
             return None
         self.done += 1
         self.not_sent += event == NOT_SENT
@@ -176,8 +176,17 @@ class _Retries:
 class ExpresswayClient:
     """One client, one requests.Session, per module run (keep-alive between the read and the write)."""
 
-    def __init__(self, host, port=443, username=None, password=None, validate_certs=True, ca_path=None,
-                 timeout=30, api_prefix=API_PREFIXES[0]):
+    def __init__(
+        self,
+        host,
+        port=443,
+        username=None,
+        password=None,
+        validate_certs=True,
+        ca_path=None,
+        timeout=30,
+        api_prefix=API_PREFIXES[0],
+    ):
         self._password = password
         url_host = validate_connection(host, port, username, password, validate_certs, ca_path, timeout)
         self.authority = f'{url_host}:{port}'
@@ -192,14 +201,23 @@ class ExpresswayClient:
         # passed on every request: requests lets REQUESTS_CA_BUNDLE override a session-level setting.
         self.verify = ca_path if (ca_path and validate_certs) else bool(validate_certs)
         self.session.verify = self.verify
-        self.session.headers.update({'Accept': 'application/json',
-                                     'Authorization': basic_authorization(username, password)})
+        self.session.headers.update(
+            {'Accept': 'application/json', 'Authorization': basic_authorization(username, password)}
+        )
 
     @classmethod
     def from_module(cls, module):
         params = module.params
-        return cls(params['host'], params['port'], params['username'], params['password'],
-                   params['validate_certs'], params['ca_path'], params['timeout'], params['api_prefix'])
+        return cls(
+            params['host'],
+            params['port'],
+            params['username'],
+            params['password'],
+            params['validate_certs'],
+            params['ca_path'],
+            params['timeout'],
+            params['api_prefix'],
+        )
 
     def url(self, path, prefixed=True):
         return f'{self.base_url}{self.prefix if prefixed else ""}{path}'
@@ -267,8 +285,16 @@ class ExpresswayClient:
         set_deadline(deadline)
         try:
             response = self.session.request(
-                method, url, json=body, files=files, headers=headers, verify=self.verify, stream=True,
-                allow_redirects=False, timeout=Timeout(connect=self.timeout, read=self.timeout, total=self.timeout))
+                method,
+                url,
+                json=body,
+                files=files,
+                headers=headers,
+                verify=self.verify,
+                stream=True,
+                allow_redirects=False,
+                timeout=Timeout(connect=self.timeout, read=self.timeout, total=self.timeout),
+            )
             return response, read_body(response, deadline)
         except TRANSPORT_ERRORS as err:
             if response is not None:
@@ -296,8 +322,9 @@ class ExpresswayClient:
         if status in (401, 403):
             raise AuthError(method, url, status, message or response.reason)
         if status >= 500 and method in WRITE_METHODS:
-            raise OutcomeUnknown(method, url, f'HTTP {status}: {message or response.reason}; the change may '
-                                 'or may not have been applied')
+            raise OutcomeUnknown(
+                method, url, f'HTTP {status}: {message or response.reason}; the change may or may not have been applied'
+            )
         if not 200 <= status < 300:
             raise ApiError(method, url, status, message or response.reason, refusal)
         if method == 'POST' and status not in (200, 201):
@@ -322,8 +349,10 @@ def _sleep(seconds):
 
 def _redirect_detail(response):
     target = response.headers.get('Location') or '(no Location header)'
-    return (f'redirected to {target}; redirects are never followed (a write would be resent elsewhere): '
-            'check options host, port and api_prefix')
+    return (
+        f'redirected to {target}; redirects are never followed (a write would be resent elsewhere): '
+        'check options host, port and api_prefix'
+    )
 
 
 def _parse_json(content):

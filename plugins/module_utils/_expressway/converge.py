@@ -57,8 +57,12 @@ def _checked(option, item, spec, required=()):
         raise ValidationError(f'{option}.{missing[0]}', None, 'a value on every item')
     result = ArgumentSpecValidator(spec).validate(dict(item))
     if result.error_messages:
-        raise ValidationError(option, item, 'the options of the per-object module with their types and choices',
-                              reason='; '.join(result.error_messages))
+        raise ValidationError(
+            option,
+            item,
+            'the options of the per-object module with their types and choices',
+            reason='; '.join(result.error_messages),
+        )
     return {key: value for key, value in result.validated_parameters.items() if value is not None}
 
 
@@ -68,10 +72,12 @@ def check_inputs(params: dict) -> dict:
     inputs['zone_overrides'] = _checked('zone_overrides', params.get('zone_overrides') or {}, _ZONE_SPEC)
     inputs['extra_search_rules'] = [
         _checked(f'extra_search_rules (item {n})', rule, _RULE_SPEC, ('name',))
-        for n, rule in enumerate(params.get('extra_search_rules') or [], start=1)]
+        for n, rule in enumerate(params.get('extra_search_rules') or [], start=1)
+    ]
     inputs['firewall_extra_rules'] = [
         _checked(f'firewall_extra_rules (item {n})', rule, _FIREWALL_SPEC, ('priority',))
-        for n, rule in enumerate(params.get('firewall_extra_rules') or [], start=1)]
+        for n, rule in enumerate(params.get('firewall_extra_rules') or [], start=1)
+    ]
     for domain in params.get('org_sip_domains') or []:
         if not validate.check_domain(domain):
             raise ValidationError('org_sip_domains', domain, validate.DOMAIN_ALLOWED)
@@ -79,13 +85,19 @@ def check_inputs(params: dict) -> dict:
         validate.ip_network('firewall_webex_sources', source)
     validate.check_port('management_port', params.get('management_port'))
     try:
-        inputs['dns_servers'] = validate.check_dns_servers(params.get('dns_servers') or [],
-                                                            params.get('dns_servers_state'), expressway_fields.DNS_SERVER_MAX)
+        inputs['dns_servers'] = validate.check_dns_servers(
+            params.get('dns_servers') or [], params.get('dns_servers_state'), expressway_fields.DNS_SERVER_MAX
+        )
     except ValidationError as err:
         raise renamed(err, 'dns_servers') from err
     # The widest host (an Expressway-E primary with every object) shows every object the inputs can make.
-    _check_objects(_webex.host_objects(dict(inputs, cluster_primary=True, manage_zone=True, firewall_webex=True),
-                                       {'product': 'E', 'version': 'X99'}), inputs)
+    _check_objects(
+        _webex.host_objects(
+            dict(inputs, cluster_primary=True, manage_zone=True, firewall_webex=True),
+            {'product': 'E', 'version': 'X99'},
+        ),
+        inputs,
+    )
     return inputs
 
 
@@ -131,6 +143,7 @@ def _truststore():
     """The trusted CA code, imported only where CA files are given: it loads cryptography (a third of the
     module's import time), and a converged run of a host without CA files should not pay for it."""
     from ansible_collections.ucops.expressway.plugins.module_utils._expressway import truststore
+
     return truststore
 
 
@@ -156,6 +169,7 @@ def read_system(client):
 
 def zone_references(known, check_mode):
     """A refcheck for the search rules: zones this run manages count as existing; others are looked up once."""
+
     def check(client, resource, desired, current):
         del resource
         for option in ('source_name', 'target_name'):
@@ -165,8 +179,13 @@ def zone_references(known, check_mode):
             if value in expressway_fields.BUILTIN_ZONE_NAMES or validate.zone_exists(client, value):
                 known.add(value)
                 continue
-            raise ValidationError(option, value, 'the name of an existing zone',
-                                  reason='no zone has this name' + (' (check mode)' if check_mode else ''))
+            raise ValidationError(
+                option,
+                value,
+                'the name of an existing zone',
+                reason='no zone has this name' + (' (check mode)' if check_mode else ''),
+            )
+
     return check
 
 
@@ -186,18 +205,37 @@ def converge(client, params: dict, inputs: dict, check_mode: bool = False, want_
 
     if objects['dns_servers']:
         items = [{'index': slot, 'address': address} for slot, address in enumerate(objects['dns_servers'], 1)]
-        step('dns_server', run_collection(client, expressway_fields.DNS_SERVER, items, 'index', inputs['dns_servers_state'],
-                                          check_mode, True, normalize=validate.canonical_address))
+        step(
+            'dns_server',
+            run_collection(
+                client,
+                expressway_fields.DNS_SERVER,
+                items,
+                'index',
+                inputs['dns_servers_state'],
+                check_mode,
+                True,
+                normalize=validate.canonical_address,
+            ),
+        )
     if objects['dns_settings']:
-        step('dns_settings', run_singleton(client, expressway_fields.DNS_SETTINGS, objects['dns_settings'], check_mode, True))
+        step(
+            'dns_settings',
+            run_singleton(client, expressway_fields.DNS_SETTINGS, objects['dns_settings'], check_mode, True),
+        )
     if objects['zone']:
         _zone_and_rules(client, objects, inputs['state'], check_mode, step)
     if pem_text and objects['trusted_ca_files']:
         step('trusted_ca', _truststore().run_append(client, pem_text, 'trusted_ca_files', check_mode, True))
     if objects['firewall_rules']:
-        firewall = {'rules': objects['firewall_rules'], 'state': 'present', 'activate': True,
-                    'lockout_protection': True, 'management_port': params.get('management_port'),
-                    'port': params['port']}
+        firewall = {
+            'rules': objects['firewall_rules'],
+            'state': 'present',
+            'activate': True,
+            'lockout_protection': True,
+            'management_port': params.get('management_port'),
+            'port': params['port'],
+        }
         step('firewall_rule', expressway_firewall.run_firewall(client, firewall, check_mode, True))
     return result_of(system, objects, steps, want_diff)
 
@@ -208,18 +246,39 @@ def _zone_and_rules(client, objects, state, check_mode, step):
     if state == 'absent':
         find = listing_lookup()
         for rule in reversed(rules):
-            step('search_rule', run_named(client, expressway_fields.SEARCH_RULE, {'name': rule['name'], 'state': 'absent'},
-                                          check_mode, True, find=find))
-        step('dns_zone', run_named(client, expressway_fields.DNS_ZONE, {'name': zone['name'], 'state': 'absent'},
-                                   check_mode, True))
+            step(
+                'search_rule',
+                run_named(
+                    client,
+                    expressway_fields.SEARCH_RULE,
+                    {'name': rule['name'], 'state': 'absent'},
+                    check_mode,
+                    True,
+                    find=find,
+                ),
+            )
+        step(
+            'dns_zone',
+            run_named(client, expressway_fields.DNS_ZONE, {'name': zone['name'], 'state': 'absent'}, check_mode, True),
+        )
         return
     step('dns_zone', run_named(client, expressway_fields.DNS_ZONE, dict(zone, state='present'), check_mode, True))
     refcheck = zone_references({zone['name']}, check_mode)
     find = listing_lookup()
     for rule in rules:
-        step('search_rule', run_named(client, expressway_fields.SEARCH_RULE, dict(rule, state='present'), check_mode, True,
-                                      prechecks=[validate.check_regex],
-                                      refchecks=[validate.check_regex_with_current, refcheck], find=find))
+        step(
+            'search_rule',
+            run_named(
+                client,
+                expressway_fields.SEARCH_RULE,
+                dict(rule, state='present'),
+                check_mode,
+                True,
+                prechecks=[validate.check_regex],
+                refchecks=[validate.check_regex_with_current, refcheck],
+                find=find,
+            ),
+        )
 
 
 def listing_lookup():
@@ -230,6 +289,7 @@ def listing_lookup():
         if 'records' not in cache:
             cache['records'] = resource.records(client.get(resource.path))
         return pick_named(resource, cache['records'], name)
+
     return find
 
 
@@ -263,8 +323,11 @@ def _object_changes(label, before, after, ignore=()):
     if before and not after:
         return [change(label, '(removed)', before, None)]
     fields = list(dict.fromkeys([*before, *after]))
-    return [change(label, field, before.get(field), after.get(field))
-            for field in fields if field not in ignore and before.get(field) != after.get(field)]
+    return [
+        change(label, field, before.get(field), after.get(field))
+        for field in fields
+        if field not in ignore and before.get(field) != after.get(field)
+    ]
 
 
 def change(label: str, field: str, before, after) -> dict:
@@ -287,14 +350,20 @@ def _shown(value):
 def result_of(system, objects, steps, want_diff):
     """The module result: changed, the changes, per-object results and, with diff, before and after."""
     changes = [item for kind, result in steps for item in changes_of(kind, result)]
-    result = {'changed': any(result.get('changed') for _kind, result in steps), 'changes': changes,
-              'system': {key: system.get(key) for key in ('product', 'system_type', 'version', 'system_name')},
-              'managed': sorted({kind for kind, _result in steps}),
-              'objects': objects}
+    result = {
+        'changed': any(result.get('changed') for _kind, result in steps),
+        'changes': changes,
+        'system': {key: system.get(key) for key in ('product', 'system_type', 'version', 'system_name')},
+        'managed': sorted({kind for kind, _result in steps}),
+        'objects': objects,
+    }
     result['requests'] = [request for _kind, step_result in steps for request in step_result.pop('requests', [])]
     for _kind, step_result in steps:
         result.setdefault('warnings', []).extend(step_result.pop('warnings', []))
     if want_diff:
-        result['diff'] = [{'before_header': kind, 'after_header': kind, 'before': r['diff']['before'],
-                           'after': r['diff']['after']} for kind, r in steps if r.get('changed')]
+        result['diff'] = [
+            {'before_header': kind, 'after_header': kind, 'before': r['diff']['before'], 'after': r['diff']['after']}
+            for kind, r in steps
+            if r.get('changed')
+        ]
     return result

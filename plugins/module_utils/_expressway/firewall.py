@@ -51,8 +51,12 @@ def desired_rules(rules, state):
         item = desired_options(RULE, rule)
         check_rule(item, state)
         if item[IDENTITY] in seen:
-            raise ValidationError('rules', item[IDENTITY], 'one declared rule per priority',
-                                  reason=f'two declared rules share priority {item[IDENTITY]}')
+            raise ValidationError(
+                'rules',
+                item[IDENTITY],
+                'one declared rule per priority',
+                reason=f'two declared rules share priority {item[IDENTITY]}',
+            )
         seen.add(item[IDENTITY])
         items.append(item)
     return items
@@ -63,8 +67,12 @@ def check_rule(item, state):
     if item.get('address') is None:
         if state == 'absent':
             return
-        raise ValidationError('rules.address', None, 'an IPv4 or IPv6 address on every rule with state=present',
-                              reason=f'the rule with priority {item[IDENTITY]} has none')
+        raise ValidationError(
+            'rules.address',
+            None,
+            'an IPv4 or IPv6 address on every rule with state=present',
+            reason=f'the rule with priority {item[IDENTITY]} has none',
+        )
     item['address'] = ip_literal('rules.address', item['address'])
     limit = 128 if ':' in item['address'] else 32
     if item.get('prefix_length') is not None and item['prefix_length'] > limit:
@@ -85,9 +93,11 @@ def read_sets(client):
     except ApiError as err:
         if err.status != 404:
             raise
-        raise RefusedError(f'This Expressway has no firewall rule API (GET {err.url} answered HTTP 404): it needs '
-                           f'software {fields.FIREWALL_SINCE} or later{_version_note(client)}.',
-                           status=404) from err
+        raise RefusedError(
+            f'This Expressway has no firewall rule API (GET {err.url} answered HTTP 404): it needs '
+            f'software {fields.FIREWALL_SINCE} or later{_version_note(client)}.',
+            status=404,
+        ) from err
     active = [RULE.to_options(r) for r in client.get(fields.FIREWALL_ACTIVE_PATH) or [] if isinstance(r, dict)]
     return [canonical(r) for r in pending], [canonical(r) for r in active]
 
@@ -114,17 +124,22 @@ def check_plans(plans, items):
         if plan.action == 'create':
             missing = [f.option for f in RULE.fields if f.create_required and plan.after.get(f.option) is None]
             if missing:
-                raise ValidationError(f'rules.{missing[0]}', None, 'a value: creating the rule with priority '
-                                      f'{plan.after[IDENTITY]} requires ' + ', '.join(missing))
+                raise ValidationError(
+                    f'rules.{missing[0]}',
+                    None,
+                    f'a value: creating the rule with priority {plan.after[IDENTITY]} requires ' + ', '.join(missing),
+                )
     for plan in plans:
         if plan.action != 'delete' or plan.before.get(IDENTITY) not in declared:
             continue
         item = declared[plan.before[IDENTITY]]
         differs = sorted(o for o, v in item.items() if plan.before.get(o) != v)
         if differs:
-            raise RefusedError(f'Refusing to delete the rule with priority {item[IDENTITY]}: its '
-                               f'{", ".join(differs)} differ from the declared rule, so it may not be the rule '
-                               'you mean. Declare only the priority to delete whatever rule holds it.')
+            raise RefusedError(
+                f'Refusing to delete the rule with priority {item[IDENTITY]}: its '
+                f'{", ".join(differs)} differ from the declared rule, so it may not be the rule '
+                'you mean. Declare only the priority to delete whatever rule holds it.'
+            )
 
 
 def admits(rule, port):
@@ -135,8 +150,12 @@ def admits(rule, port):
     if service != 'Custom':
         return fields.FIREWALL_SERVICE_PORTS.get(service) == ('TCP', port)
     start, end = rule.get('start_port'), rule.get('end_port')
-    return (rule.get('transport') in fields.FIREWALL_TCP_TRANSPORTS and start is not None and end is not None
-            and start <= port <= end)
+    return (
+        rule.get('transport') in fields.FIREWALL_TCP_TRANSPORTS
+        and start is not None
+        and end is not None
+        and start <= port <= end
+    )
 
 
 def check_lockout(pending, active, after, port):
@@ -146,24 +165,31 @@ def check_lockout(pending, active, after, port):
             f'Refusing to change the firewall rules: afterwards no Allow rule would admit TCP port {port}, the '
             f'port of the management API this task uses (now admitted by the rule(s) with priority '
             f'{", ".join(map(str, holders))}). Keep or declare such a rule, or set lockout_protection=false '
-            'if the box stays reachable another way.', management_port=port)
+            'if the box stays reachable another way.',
+            management_port=port,
+        )
 
 
 def check_clash(after):
     clashes = {p: rules for p, rules in group_by(after, IDENTITY).items() if len(rules) > 1}
     if clashes:
-        detail = '; '.join(f'priority {p}: indexes {", ".join(str(r.get("index", "new")) for r in rules)}'
-                           for p, rules in sorted(clashes.items()))
-        raise RefusedError(f'Refusing to change the firewall rules: the pending set would hold rules sharing a '
-                           f'priority ({detail}), and the Expressway refuses to activate such a set. Renumber or '
-                           'remove the clashing rules first, or set activate=false to stage only.',
-                           clashing_priorities=sorted(clashes))
+        detail = '; '.join(
+            f'priority {p}: indexes {", ".join(str(r.get("index", "new")) for r in rules)}'
+            for p, rules in sorted(clashes.items())
+        )
+        raise RefusedError(
+            f'Refusing to change the firewall rules: the pending set would hold rules sharing a '
+            f'priority ({detail}), and the Expressway refuses to activate such a set. Renumber or '
+            'remove the clashing rules first, or set activate=false to stage only.',
+            clashing_priorities=sorted(clashes),
+        )
 
 
 def view(records, priorities, managed=True):
     """Rules compared between pending and active sets: without their index, in priority order."""
-    chosen = [{k: v for k, v in r.items() if k != 'index'} for r in records
-              if (r.get(IDENTITY) in priorities) == managed]
+    chosen = [
+        {k: v for k, v in r.items() if k != 'index'} for r in records if (r.get(IDENTITY) in priorities) == managed
+    ]
     return sorted(chosen, key=lambda r: (r.get(IDENTITY) or 0, sorted(map(str, r.items()))))
 
 
@@ -183,9 +209,12 @@ def locate(client, plan):
     same = [r for r in held if outcome(plan, r) in ('unchanged', 'done')]
     if len(same) == 1:
         return same[0]
-    raise RefusedError(f'Refusing to write the rule with priority {priority}: {len(held)} rules in the pending set '
-                       'hold that priority now, and none is certainly the one this task read. Nothing more '
-                       'was written; resolve the clash on the box, then run again.', priority=priority)
+    raise RefusedError(
+        f'Refusing to write the rule with priority {priority}: {len(held)} rules in the pending set '
+        'hold that priority now, and none is certainly the one this task read. Nothing more '
+        'was written; resolve the clash on the box, then run again.',
+        priority=priority,
+    )
 
 
 def readdress(plan, current):
@@ -194,9 +223,12 @@ def readdress(plan, current):
     if current is None and plan.action == 'delete':
         return None
     if current is None or outcome(plan, current) != 'unchanged':
-        raise RefusedError(f'Refusing to {plan.action} the rule with priority {priority}: it changed on the box '
-                           'during this run (another client?), so it may no longer be the rule this task read. '
-                           'Nothing more was written; run the task again.', priority=priority)
+        raise RefusedError(
+            f'Refusing to {plan.action} the rule with priority {priority}: it changed on the box '
+            'during this run (another client?), so it may no longer be the rule this task read. '
+            'Nothing more was written; run the task again.',
+            priority=priority,
+        )
     return Plan(plan.action, dict(plan.body, **{RULE.key_field.key: current['index']}), plan.before, plan.after)
 
 
@@ -215,9 +247,15 @@ def write_rules(client, plans, check_mode):
             plan = readdress(plan, locate(client, plan))
             if plan is None:
                 continue
-        send(client, RULE, plan, lambda plan=plan: locate(client, plan),
-             f'the firewall rule with priority {(plan.before or plan.after)[IDENTITY]}',
-             rebind=readdress, resend_create=False)
+        send(
+            client,
+            RULE,
+            plan,
+            lambda plan=plan: locate(client, plan),
+            f'the firewall rule with priority {(plan.before or plan.after)[IDENTITY]}',
+            rebind=readdress,
+            resend_create=False,
+        )
         moved = moved or plan.action == 'delete'
 
 
@@ -230,8 +268,13 @@ def activate_pending(client, check_mode):
         if view(pending, set(), managed=False) != view(active, set(), managed=False):
             raise
     except ApiError as err:
-        raise ApiError(err.method, err.url, err.status, err.message, 'activation failed: the pending rules were '
-                       'written but the active set is unchanged') from err
+        raise ApiError(
+            err.method,
+            err.url,
+            err.status,
+            err.message,
+            'activation failed: the pending rules were written but the active set is unchanged',
+        ) from err
 
 
 def run_firewall(client, params, check_mode=False, want_diff=False):
@@ -251,12 +294,18 @@ def run_firewall(client, params, check_mode=False, want_diff=False):
     if activate:
         activate_pending(client, check_mode)
     activation = [Plan('update', {}, path=fields.FIREWALL_ACTIVATION_PATH)] if activate else []
-    result = {'changed': staged or activate, 'activated': activate, 'rules': view(after, managed),
-              'requests': shown_requests(RULE, plans) + shown_requests(None, activation)}
+    result = {
+        'changed': staged or activate,
+        'activated': activate,
+        'rules': view(after, managed),
+        'requests': shown_requests(RULE, plans) + shown_requests(None, activation),
+    }
     if activate and view(after, managed, False) != view(active, managed, False):
         result['warnings'] = ['The activation also made active staged changes to rules this task does not manage.']
     if want_diff:
         active_after = after if activate else active
-        result['diff'] = {'before': {'rules': view(pending, managed), 'active_rules': view(active, managed)},
-                          'after': {'rules': view(after, managed), 'active_rules': view(active_after, managed)}}
+        result['diff'] = {
+            'before': {'rules': view(pending, managed), 'active_rules': view(active, managed)},
+            'after': {'rules': view(after, managed), 'active_rules': view(active_after, managed)},
+        }
     return result

@@ -35,7 +35,7 @@ class Plan:
     def __init__(self, action, body=None, before=None, after=None, path=None):
         self.action = action
         self.body = body
-        self.path = path    # None: the resource's own path
+        self.path = path  # None: the resource's own path
         self.before = before if before is not None else {}
         self.after = after if after is not None else {}
 
@@ -119,8 +119,13 @@ def shown_requests(resource, plans):
     shown = []
     for plan in plans:
         for method, path, body, upload in requests_of(resource, plan):
-            shown.append({'method': method, 'path': path,
-                          'body': f'{_pem.count_certificates(body)} PEM certificate(s)' if upload else body})
+            shown.append(
+                {
+                    'method': method,
+                    'path': path,
+                    'body': f'{_pem.count_certificates(body)} PEM certificate(s)' if upload else body,
+                }
+            )
     return shown
 
 
@@ -163,8 +168,13 @@ def run_named(client, resource, params, check_mode=False, want_diff=False, prech
     plan = plan_named(resource, current, desired, state)
     if not check_mode and plan.changed:
         name = desired[resource.key_field.option]
-        send(client, resource, plan, lambda: _options(resource, find_named(client, resource, name)),
-             f"the {resource.name.replace('_', ' ')} '{name}'")
+        send(
+            client,
+            resource,
+            plan,
+            lambda: _options(resource, find_named(client, resource, name)),
+            f"the {resource.name.replace('_', ' ')} '{name}'",
+        )
     return result_of(resource, plan, want_diff)
 
 
@@ -219,13 +229,18 @@ def plan_collection(resource, records, items, identity, state):
     for item in items:
         held = groups.get(item[identity], [])
         if len(held) > 1:
-            raise ValidationError(identity, item[identity], f'a {identity} held by at most one object',
-                                  reason=f'{len(held)} objects on the box share it; resolve that first')
+            raise ValidationError(
+                identity,
+                item[identity],
+                f'a {identity} held by at most one object',
+                reason=f'{len(held)} objects on the box share it; resolve that first',
+            )
         plans.append(plan_named(resource, held[0] if held else None, item, state))
     if state == 'exact':
         wanted = {item[identity] for item in items}
-        plans.extend(plan_named(resource, record, {}, 'absent') for record in records
-                     if record.get(identity) not in wanted)
+        plans.extend(
+            plan_named(resource, record, {}, 'absent') for record in records if record.get(identity) not in wanted
+        )
     return sorted(plans, key=lambda plan: _WRITE_ORDER[plan.action])
 
 
@@ -249,6 +264,7 @@ def run_collection(client, resource, items, identity, state, check_mode=False, w
     lost is settled by re-reading the list. The result and diff show the whole collection before and
     after, sorted by identity.
     """
+
     def read():
         records = list_records(client, resource)
         return [normalize(record) for record in records] if normalize is not None else records
@@ -258,12 +274,20 @@ def run_collection(client, resource, items, identity, state, check_mode=False, w
     for plan in plans if not check_mode else ():
         if plan.changed:
             held = identity_of(plan, identity)
-            send(client, resource, plan, lambda held=held: held_by(read(), identity, held),
-                 f'the {resource.name.replace("_", " ")} with {identity} {held}')
+            send(
+                client,
+                resource,
+                plan,
+                lambda held=held: held_by(read(), identity, held),
+                f'the {resource.name.replace("_", " ")} with {identity} {held}',
+            )
     before = sorted(records, key=lambda record: record.get(identity))
     after = sorted(records_after(resource, records, plans), key=lambda record: record.get(identity))
-    result = {'changed': any(plan.changed for plan in plans), resource.result_key: after,
-              'requests': shown_requests(resource, plans)}
+    result = {
+        'changed': any(plan.changed for plan in plans),
+        resource.result_key: after,
+        'requests': shown_requests(resource, plans),
+    }
     if want_diff:
         result['diff'] = {'before': {resource.result_key: before}, 'after': {resource.result_key: after}}
     return result
@@ -281,6 +305,7 @@ def held_by(records, identity, value):
 # Writes whose answer was lost (docs/design.md, "Deletes and ambiguous writes"). The client never resends
 # a write the box may have applied; it raises OutcomeUnknown and the object is re-read here instead.
 
+
 def lost_answer(err):
     """Did the box perhaps apply the write? (An older client reports a 5xx as a plain ApiError.)"""
     return isinstance(err, OutcomeUnknown) or (isinstance(err, ApiError) and err.status >= 500)
@@ -296,6 +321,7 @@ def outcome(plan, current, ignore=('index',)):
 
     ignore: options that identify the object without being part of it (a firewall rule's index).
     """
+
     def holds(expected):
         return current is not None and all(current.get(k) == v for k, v in expected.items() if k not in ignore)
 
@@ -354,5 +380,8 @@ _FOUND = {
 def unsettled(err, label, state):
     """The failure after a re-read could not settle a write: what was sent, what came back, what was found."""
     reason = err.reason if isinstance(err, OutcomeUnknown) else f'HTTP {err.status}: {err.message}'
-    return OutcomeUnknown(err.method, err.url, f'{reason}; a re-read of {label} {_FOUND[state]}. '
-                          'Check it on the Expressway, then run the task again.')
+    return OutcomeUnknown(
+        err.method,
+        err.url,
+        f'{reason}; a re-read of {label} {_FOUND[state]}. Check it on the Expressway, then run the task again.',
+    )

@@ -42,13 +42,18 @@ except ImportError:
 else:
     HAS_URLLIB3 = True
     # Whatever an attempt can raise because of the network or the peer (not because of a bug here).
-    TRANSPORT_ERRORS = (requests.exceptions.RequestException, u3.HTTPError, http.client.HTTPException,
-                        OSError, Incomplete)
+    TRANSPORT_ERRORS = (
+        requests.exceptions.RequestException,
+        u3.HTTPError,
+        http.client.HTTPException,
+        OSError,
+        Incomplete,
+    )
 
 # How an attempt failed, as far as the box is concerned.
-NOT_SENT = 'not sent'      # refused or no connection: the box never saw the request
-MAYBE_APPLIED = 'maybe'    # sent, then reset, timed out or cut short: the box may have acted
-FINAL = 'final'            # name resolution, TLS, bad URL: retrying cannot help
+NOT_SENT = 'not sent'  # refused or no connection: the box never saw the request
+MAYBE_APPLIED = 'maybe'  # sent, then reset, timed out or cut short: the box may have acted
+FINAL = 'final'  # name resolution, TLS, bad URL: retrying cannot help
 
 CHUNK = 16384
 _LABEL = re.compile(r'(?!-)[A-Za-z0-9-]{1,63}(?<!-)\Z')
@@ -62,13 +67,18 @@ def validate_connection(host, port, username, password, validate_certs, ca_path,
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         raise ValidationError('port', port, 'an integer from 1 to 65535')
     if not username:
-        raise ValidationError('username', username, 'the name of an API administrator account',
-                              'the API answers nothing without credentials')
+        raise ValidationError(
+            'username',
+            username,
+            'the name of an API administrator account',
+            'the API answers nothing without credentials',
+        )
     if ':' in username:
         raise ValidationError('username', username, 'a name without ":"', 'HTTP Basic cannot carry it')
     if not password:
-        raise ValidationError('password', None, 'the password of the account in username',
-                              'username is set but password is not')
+        raise ValidationError(
+            'password', None, 'the password of the account in username', 'username is set but password is not'
+        )
     if validate_certs and ca_path:
         _check_ca_file(ca_path)
     return url_host(host)
@@ -105,11 +115,13 @@ def _check_ca_file(ca_path):
         with open(ca_path, 'rb') as handle:
             head = handle.read(1 << 20)
     except OSError as err:
-        raise ValidationError('ca_path', ca_path, 'a readable PEM file of CA certificates',
-                              f'cannot be read ({err.strerror})') from err
+        raise ValidationError(
+            'ca_path', ca_path, 'a readable PEM file of CA certificates', f'cannot be read ({err.strerror})'
+        ) from err
     if not _pem.holds_certificate(head):
-        raise ValidationError('ca_path', ca_path, 'a readable PEM file of CA certificates',
-                              'the file holds no PEM certificate')
+        raise ValidationError(
+            'ca_path', ca_path, 'a readable PEM file of CA certificates', 'the file holds no PEM certificate'
+        )
 
 
 def excerpt(text, limit=80):
@@ -162,20 +174,33 @@ def classify(err, authority, ca_path, timeout, answered=False):
     if verify is not None:
         return FINAL, _tls_reason(verify, where, ca_path)
     if isinstance(err, requests.exceptions.SSLError) or _first(causes, ssl.SSLError):
-        return FINAL, (f'TLS handshake with {where} failed ({short_cause(err)}): check that option port '
-                       'is the HTTPS port of the API')
+        return FINAL, (
+            f'TLS handshake with {where} failed ({short_cause(err)}): check that option port '
+            'is the HTTPS port of the API'
+        )
     if _first(causes, ConnectionRefusedError):
         return NOT_SENT, f'connection to {where} refused: check option port and that the API is reachable'
     if isinstance(err, requests.exceptions.ConnectTimeout):
-        return NOT_SENT, (f'no connection to {where} within {timeout:g} s: check options host and port '
-                          'and that the API is reachable')
+        return NOT_SENT, (
+            f'no connection to {where} within {timeout:g} s: check options host and port and that the API is reachable'
+        )
     if _first(causes, u3.NewConnectionError):
-        return NOT_SENT, (f'could not connect to {where} ({short_cause(err)}): check options host and port '
-                          'and that the API is reachable')
+        return NOT_SENT, (
+            f'could not connect to {where} ({short_cause(err)}): check options host and port '
+            'and that the API is reachable'
+        )
     if _first(causes, (requests.exceptions.ReadTimeout, u3.ReadTimeoutError, TimeoutError)):
         return MAYBE_APPLIED, f'no answer within {timeout:g} s (option timeout)'
-    if isinstance(err, (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                        requests.exceptions.ContentDecodingError, u3.HTTPError, OSError)):
+    if isinstance(
+        err,
+        (
+            requests.exceptions.ConnectionError,
+            requests.exceptions.ChunkedEncodingError,
+            requests.exceptions.ContentDecodingError,
+            u3.HTTPError,
+            OSError,
+        ),
+    ):
         return MAYBE_APPLIED, f'the connection broke before the answer was complete ({short_cause(err)})'
     return FINAL, short_cause(err)
 
@@ -183,13 +208,19 @@ def classify(err, authority, ca_path, timeout, answered=False):
 def _tls_reason(verify, where, ca_path):
     detail = getattr(verify, 'verify_message', None) or short_cause(verify)
     if 'hostname mismatch' in detail.lower() or 'not valid for' in detail.lower():
-        return (f'the certificate of {where} does not name the host ({detail}): give option host as a name '
-                'or address the certificate holds')
+        return (
+            f'the certificate of {where} does not name the host ({detail}): give option host as a name '
+            'or address the certificate holds'
+        )
     if ca_path:
-        return (f'the certificate of {where} was not verified by the CA file {ca_path} ({detail}): check '
-                'that ca_path holds the CA that issued it')
-    return (f'the certificate of {where} is not trusted by the system trust store ({detail}): give the CA '
-            'that issued it in option ca_path, or set validate_certs=false on a lab box you trust otherwise')
+        return (
+            f'the certificate of {where} was not verified by the CA file {ca_path} ({detail}): check '
+            'that ca_path holds the CA that issued it'
+        )
+    return (
+        f'the certificate of {where} is not trusted by the system trust store ({detail}): give the CA '
+        'that issued it in option ca_path, or set validate_certs=false on a lab box you trust otherwise'
+    )
 
 
 def retry_after(response):
@@ -277,6 +308,7 @@ class _HeadDeadline:
 
 
 if HAS_URLLIB3:
+
     class _HTTPSConnection(_HeadDeadline, u3_connection.HTTPSConnection):
         pass
 

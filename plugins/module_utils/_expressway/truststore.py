@@ -78,8 +78,9 @@ def plan_append(current, wanted, path):
     after = before + [cert.describe() for cert in missing]
     if not missing:
         return Plan('none', before={'certificates': before}, after={'certificates': after}), missing
-    return Plan('upload', ''.join(cert.pem for cert in missing), {'certificates': before},
-                {'certificates': after}, path=path), missing
+    return Plan(
+        'upload', ''.join(cert.pem for cert in missing), {'certificates': before}, {'certificates': after}, path=path
+    ), missing
 
 
 def read_store(client):
@@ -91,9 +92,16 @@ def read_store(client):
     text = client.get_text(fields.TRUSTED_CA_PATH)
     if _pem.blocks(text):
         return text
-    what = 'an empty body' if not (text or '').strip() else f'text that is not PEM: {_excerpt(" ".join(text.split()))!r}'
-    raise ApiError('GET', client.url(fields.TRUSTED_CA_PATH), 200, None,
-                   f'expected the trusted CA list as PEM certificates, got {what}')
+    what = (
+        'an empty body' if not (text or '').strip() else f'text that is not PEM: {_excerpt(" ".join(text.split()))!r}'
+    )
+    raise ApiError(
+        'GET',
+        client.url(fields.TRUSTED_CA_PATH),
+        200,
+        None,
+        f'expected the trusted CA list as PEM certificates, got {what}',
+    )
 
 
 def _upload(client, plan, missing, check_mode):
@@ -104,9 +112,13 @@ def _upload(client, plan, missing, check_mode):
         have = {cert.sha256 for cert in parse_bundle(read_store(client))}
         absent = [cert.subject for cert in missing if cert.sha256 not in have]
         if absent:
-            raise OutcomeUnknown(err.method, err.url, f'{err.reason}; a re-read of the trusted CA list lacks '
-                                 f'{len(absent)} of the {len(missing)} certificates ({"; ".join(absent)}). '
-                                 'Run the task again: it uploads only what is missing.') from err
+            raise OutcomeUnknown(
+                err.method,
+                err.url,
+                f'{err.reason}; a re-read of the trusted CA list lacks '
+                f'{len(absent)} of the {len(missing)} certificates ({"; ".join(absent)}). '
+                'Run the task again: it uploads only what is missing.',
+            ) from err
 
 
 def run_append(client, pem_text, option, check_mode=False, want_diff=False):
@@ -115,8 +127,12 @@ def run_append(client, pem_text, option, check_mode=False, want_diff=False):
     current = parse_bundle(read_store(client))
     plan, missing = plan_append(current, wanted, fields.TRUSTED_CA_PATH)
     _upload(client, plan, missing, check_mode)
-    result = {'changed': plan.changed, 'added': [cert.describe() for cert in missing],
-              'certificates': [cert.describe() for cert in wanted], 'requests': shown_requests(None, [plan])}
+    result = {
+        'changed': plan.changed,
+        'added': [cert.describe() for cert in missing],
+        'certificates': [cert.describe() for cert in wanted],
+        'requests': shown_requests(None, [plan]),
+    }
     if want_diff:
         result['diff'] = {'before': plan.before, 'after': plan.after}
     return result

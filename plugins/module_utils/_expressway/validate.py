@@ -38,8 +38,12 @@ def check_ranges(resource, desired, prefix=''):
         low = field.minimum if field.minimum is not None else 0
         if field.type == 'str':
             if not low <= len(value) <= field.maximum:
-                raise ValidationError(prefix + field.option, value, f'at most {field.maximum} characters',
-                                      reason=f'{len(value)} characters given')
+                raise ValidationError(
+                    prefix + field.option,
+                    value,
+                    f'at most {field.maximum} characters',
+                    reason=f'{len(value)} characters given',
+                )
         elif not low <= value <= field.maximum:
             raise ValidationError(prefix + field.option, value, f'an integer from {low} to {field.maximum}')
 
@@ -59,9 +63,15 @@ def require_on_create(client, resource, desired, current):
     missing = [f.option for f in resource.fields if f.create_required and desired.get(f.option) is None]
     if missing:
         name = desired.get(resource.key_field.option)
-        raise ValidationError(missing[0], None, 'a value', text=(
-            f'{resource.name} {name!r} does not exist; creating it requires the options '
-            f'{", ".join(f.option for f in resource.fields if f.create_required)} (missing: {", ".join(missing)})'))
+        raise ValidationError(
+            missing[0],
+            None,
+            'a value',
+            text=(
+                f'{resource.name} {name!r} does not exist; creating it requires the options '
+                f'{", ".join(f.option for f in resource.fields if f.create_required)} (missing: {", ".join(missing)})'
+            ),
+        )
 
 
 def check_regex(resource, desired, current=None):
@@ -78,8 +88,9 @@ def check_regex(resource, desired, current=None):
     try:
         re.compile(pattern)
     except re.error as err:
-        raise ValidationError('pattern_string', pattern, 'a valid regular expression when pattern_type is Regex',
-                              reason=str(err)) from err
+        raise ValidationError(
+            'pattern_string', pattern, 'a valid regular expression when pattern_type is Regex', reason=str(err)
+        ) from err
 
 
 def check_regex_with_current(client, resource, desired, current):
@@ -104,8 +115,10 @@ def check_zone_references(client, resource, desired, current, check_mode=False, 
         if value in fields.BUILTIN_ZONE_NAMES or zone_exists(client, value):
             continue
         if check_mode and warn is not None:
-            warn(f'{option} {value!r}: no zone has this name; assumed created by an earlier task in this run '
-                 '(check mode)')
+            warn(
+                f'{option} {value!r}: no zone has this name; assumed created by an earlier task in this run '
+                '(check mode)'
+            )
             continue
         raise ValidationError(option, value, 'the name of an existing zone', reason='no zone has this name')
 
@@ -185,11 +198,19 @@ def canonical_address(record):
 def check_dns_servers(servers, state, maximum):
     """Up to maximum addresses; state exact with an empty list would delete every server: refused."""
     if len(servers) > maximum:
-        raise ValidationError('servers', servers, f'at most {maximum} addresses',
-                              reason=f'{len(servers)} given; the Expressway holds {maximum} DNS servers')
+        raise ValidationError(
+            'servers',
+            servers,
+            f'at most {maximum} addresses',
+            reason=f'{len(servers)} given; the Expressway holds {maximum} DNS servers',
+        )
     if state == 'exact' and not servers:
-        raise ValidationError('servers', servers, 'at least one address with state=exact',
-                              reason='an empty list would delete every DNS server')
+        raise ValidationError(
+            'servers',
+            servers,
+            'at least one address with state=exact',
+            reason='an empty list would delete every DNS server',
+        )
     return [ip_literal('servers', server) for server in servers]
 
 
@@ -244,13 +265,15 @@ def check_expected_firewall(params):
         for key in ('start_port', 'end_port'):
             check_port(f'{where}.{key}', item[key])
         if item['start_port'] > item['end_port']:
-            raise ValidationError(f'{where}.start_port', item['start_port'],
-                                  f'a port not above end_port ({item["end_port"]})')
+            raise ValidationError(
+                f'{where}.start_port', item['start_port'], f'a port not above end_port ({item["end_port"]})'
+            )
         if item.get('address') is not None:
             limit = 128 if ':' in ip_literal(f'{where}.address', item['address']) else 32
             if not 0 <= item['prefix_length'] <= limit:
-                raise ValidationError(f'{where}.prefix_length', item['prefix_length'],
-                                      f'0 to {limit} for {item["address"]}')
+                raise ValidationError(
+                    f'{where}.prefix_length', item['prefix_length'], f'0 to {limit} for {item["address"]}'
+                )
     return params
 
 

@@ -26,26 +26,48 @@ import sys
 from ansible_collections.ucops.expressway.plugins.module_utils._report.document import ReportError, build_report
 from ansible_collections.ucops.expressway.plugins.module_utils._report.merge import check_report, merge_reports
 from ansible_collections.ucops.expressway.plugins.module_utils._report.render import (
-    FORMATS, render_all, render_terminal, write_reports)
+    FORMATS,
+    render_all,
+    render_terminal,
+    write_reports,
+)
 
 
 def _parser():
     parser = argparse.ArgumentParser(
-        prog="render_report", description="Render a Webex B2B readiness report saved as JSON.")
-    parser.add_argument("input", nargs="+",
-                        help="a report JSON file, or with --results a {host: [check results]} JSON file; "
-                             "several with --merge")
-    parser.add_argument("--merge", action="store_true",
-                        help="merge the inputs (reports of job slices or runs) into one report; a host in more "
-                             "than one input keeps the entry of the last; needs --output-dir")
-    parser.add_argument("--results", action="store_true",
-                        help="the input holds check module results by host; build the report first")
-    parser.add_argument("--group-by", choices=("host", "subject"), default="host",
-                        help="with --results: one matrix row per inventory host or per checked subject")
-    parser.add_argument("--format", "-f", action="append", choices=FORMATS + ("terminal",), dest="formats",
-                        help="output to write (repeatable); default: junit, html and terminal")
-    parser.add_argument("--output-dir", "-o", default=None,
-                        help="where report files go (default: the folder of the input file)")
+        prog="render_report", description="Render a Webex B2B readiness report saved as JSON."
+    )
+    parser.add_argument(
+        "input",
+        nargs="+",
+        help="a report JSON file, or with --results a {host: [check results]} JSON file; several with --merge",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="merge the inputs (reports of job slices or runs) into one report; a host in more "
+        "than one input keeps the entry of the last; needs --output-dir",
+    )
+    parser.add_argument(
+        "--results", action="store_true", help="the input holds check module results by host; build the report first"
+    )
+    parser.add_argument(
+        "--group-by",
+        choices=("host", "subject"),
+        default="host",
+        help="with --results: one matrix row per inventory host or per checked subject",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        action="append",
+        choices=FORMATS + ("terminal",),
+        dest="formats",
+        help="output to write (repeatable); default: junit, html and terminal",
+    )
+    parser.add_argument(
+        "--output-dir", "-o", default=None, help="where report files go (default: the folder of the input file)"
+    )
     parser.add_argument("--title", default=None, help="with --merge: the merged report's title (default: the first's)")
     return parser
 

@@ -198,8 +198,15 @@ def iso_utc(moment):
     return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_report(results_by_host, now=None, group_by="host", title="Webex B2B readiness",
-                 resolvers=None, trust_bundles=None, expiry_warning_days=30):
+def build_report(
+    results_by_host,
+    now=None,
+    group_by="host",
+    title="Webex B2B readiness",
+    resolvers=None,
+    trust_bundles=None,
+    expiry_warning_days=30,
+):
     """Build the report document from {host: check module result(s)}; raises ReportError on bad input."""
     if not isinstance(results_by_host, dict):
         raise ReportError("results must be a mapping of host name to check module results")
@@ -207,15 +214,21 @@ def build_report(results_by_host, now=None, group_by="host", title="Webex B2B re
     for host in sorted(results_by_host):
         results = _as_result_list(host, results_by_host[host])
         if not results:
-            collector.errors[str(host)] = ["no check results recorded (host unreachable, failed before the checks, "
-                                           "or no check ran)"]
+            collector.errors[str(host)] = [
+                "no check results recorded (host unreachable, failed before the checks, or no check ran)"
+            ]
         for result in results:
             collector.fold(str(host), result)
     host_names = [] if group_by == "subject" else [str(host) for host in results_by_host]
-    return assemble_report(_hosts(collector, host_names), now=now, group_by=group_by, title=title,
-                           resolvers=list(resolvers) if resolvers else collector.resolvers,
-                           trust_bundles=list(trust_bundles) if trust_bundles else collector.trust_bundles,
-                           expiry_warning_days=expiry_warning_days)
+    return assemble_report(
+        _hosts(collector, host_names),
+        now=now,
+        group_by=group_by,
+        title=title,
+        resolvers=list(resolvers) if resolvers else collector.resolvers,
+        trust_bundles=list(trust_bundles) if trust_bundles else collector.trust_bundles,
+        expiry_warning_days=expiry_warning_days,
+    )
 
 
 def summarise_host(host):
@@ -223,8 +236,15 @@ def summarise_host(host):
     return dict(host, summary=_summarise(host["rules"], len(host["errors"])))
 
 
-def assemble_report(hosts, now=None, group_by="host", title="Webex B2B readiness", resolvers=(),
-                    trust_bundles=(), expiry_warning_days=30):
+def assemble_report(
+    hosts,
+    now=None,
+    group_by="host",
+    title="Webex B2B readiness",
+    resolvers=(),
+    trust_bundles=(),
+    expiry_warning_days=30,
+):
     """The report document around finished host entries: columns, calendar, counts and metadata."""
     now = now or datetime.datetime.now(datetime.timezone.utc)
     all_cells = [cell for host in hosts for cell in host["rules"]]
@@ -272,5 +292,7 @@ def slowest_destinations(hosts, limit=SLOWEST_LIMIT):
                     if isinstance(value, (int, float)):
                         phases[phase] = round(phases.get(phase, 0.0) + value, 1)
     ranked = sorted(totals.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    return [{"host": host, "subject": subject, "total_ms": round(sum(phases.values()), 1), "timings_ms": phases}
-            for (host, subject), phases in ranked[:limit]]
+    return [
+        {"host": host, "subject": subject, "total_ms": round(sum(phases.values()), 1), "timings_ms": phases}
+        for (host, subject), phases in ranked[:limit]
+    ]

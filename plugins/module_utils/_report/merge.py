@@ -17,7 +17,11 @@ from __future__ import annotations
 import json
 
 from ansible_collections.ucops.expressway.plugins.module_utils._report.document import (
-    SCHEMA_VERSION, ReportError, assemble_report, summarise_host)
+    SCHEMA_VERSION,
+    ReportError,
+    assemble_report,
+    summarise_host,
+)
 
 _MAJOR = SCHEMA_VERSION.split(".", 1)[0]
 
@@ -27,8 +31,9 @@ def check_report(data, where):
     if not isinstance(data, dict) or "schema_version" not in data:
         raise ReportError("%s is not a report document (no schema_version)" % where)
     if str(data["schema_version"]).split(".", 1)[0] != _MAJOR:
-        raise ReportError("%s has schema version %s; this collection reads %s.x" % (
-            where, data["schema_version"], _MAJOR))
+        raise ReportError(
+            "%s has schema version %s; this collection reads %s.x" % (where, data["schema_version"], _MAJOR)
+        )
     for key in ("metadata", "hosts"):
         if key not in data:
             raise ReportError("%s: missing %r" % (where, key))
@@ -57,8 +62,10 @@ def _union(lists):
 def _group_by(reports):
     modes = _union([[report["metadata"].get("group_by", "host")] for report in reports])
     if len(modes) > 1:
-        raise ReportError("cannot merge reports grouped by %s: rows would mix inventory hosts and checked "
-                          "subjects" % " and ".join(modes))
+        raise ReportError(
+            "cannot merge reports grouped by %s: rows would mix inventory hosts and checked "
+            "subjects" % " and ".join(modes)
+        )
     return modes[0] if modes else "host"
 
 
@@ -70,8 +77,10 @@ def _sources(reports):
         meta = report["metadata"]
         if not report["hosts"] and not meta.get("sources"):
             continue  # a run that only merged others (no results of its own)
-        sources.extend(meta.get("sources") or [{"generated": meta.get("generated"),
-                                                "hosts": [host["name"] for host in report["hosts"]]}])
+        sources.extend(
+            meta.get("sources")
+            or [{"generated": meta.get("generated"), "hosts": [host["name"] for host in report["hosts"]]}]
+        )
     return sources
 
 
@@ -88,10 +97,13 @@ def merge_reports(reports, now=None, title=None, expiry_warning_days=None):
             hosts[host["name"]] = summarise_host(host)
     first = reports[0]["metadata"]
     merged = assemble_report(
-        [hosts[name] for name in sorted(hosts)], now=now, group_by=_group_by(reports),
+        [hosts[name] for name in sorted(hosts)],
+        now=now,
+        group_by=_group_by(reports),
         title=title or first.get("title") or "Webex B2B readiness",
         resolvers=_union(report["metadata"].get("resolvers") for report in reports),
         trust_bundles=_union(report["metadata"].get("trust_bundles") for report in reports),
-        expiry_warning_days=expiry_warning_days or first.get("expiry_warning_days") or 30)
+        expiry_warning_days=expiry_warning_days or first.get("expiry_warning_days") or 30,
+    )
     merged["metadata"]["sources"] = _sources(reports)
     return merged

@@ -36,9 +36,11 @@ else:
 FORMATS = ("json", "junit", "html")
 FILE_NAMES = {"json": "webex-report.json", "junit": "webex-report.junit.xml", "html": "webex-report.html"}
 # Matrix column groups, by rule ID prefix: which way a call goes, or the Expressway's own configuration.
-COLUMN_GROUPS = (("OUT-", "outbound", "Outbound: Webex calls the SBC"),
-                 ("IN-", "inbound", "Inbound: the SBC calls Webex"),
-                 ("EXP-", "expressway", "Expressway configuration"))
+COLUMN_GROUPS = (
+    ("OUT-", "outbound", "Outbound: Webex calls the SBC"),
+    ("IN-", "inbound", "Inbound: the SBC calls Webex"),
+    ("EXP-", "expressway", "Expressway configuration"),
+)
 # JUnit consumers (Jenkins, GitLab) split classname on dots into package and class: keep the host one class.
 JUNIT_PACKAGE = "webex_b2b"
 
@@ -58,8 +60,11 @@ def _evidence_text(cell):
 
 
 def _junit_testcase(suite, host, cell):
-    case = ET.SubElement(suite, "testcase", {
-        "classname": junit_classname(host), "name": "%s (%s)" % (cell["rule"], cell["level"]), "time": "0"})
+    case = ET.SubElement(
+        suite,
+        "testcase",
+        {"classname": junit_classname(host), "name": "%s (%s)" % (cell["rule"], cell["level"]), "time": "0"},
+    )
     message = cell.get("summary") or cell["status"]
     remedy = "remedy: %s\n" % cell["remedy"] if cell.get("remedy") else ""
     if cell["status"] == "fail":
@@ -78,26 +83,46 @@ def _junit_testcase(suite, host, cell):
 
 def _junit_suite(root, host, timestamp):
     counts = host["summary"]["status"]
-    suite = ET.SubElement(root, "testsuite", {
-        "name": host["name"], "tests": str(host["summary"]["total"] + len(host["errors"])),
-        "failures": str(counts["fail"]), "errors": str(len(host["errors"])), "skipped": str(counts["skip"]),
-        "time": "0", "timestamp": timestamp.rstrip("Z"), "hostname": host["name"]})
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        {
+            "name": host["name"],
+            "tests": str(host["summary"]["total"] + len(host["errors"])),
+            "failures": str(counts["fail"]),
+            "errors": str(len(host["errors"])),
+            "skipped": str(counts["skip"]),
+            "time": "0",
+            "timestamp": timestamp.rstrip("Z"),
+            "hostname": host["name"],
+        },
+    )
     for cell in host["rules"]:
         _junit_testcase(suite, host["name"], cell)
     for index, message in enumerate(host["errors"]):
         # A check task that failed before checking anything is an error of the run, not of a rule.
-        case = ET.SubElement(suite, "testcase", {
-            "classname": junit_classname(host["name"]), "name": "check-run-%d" % (index + 1), "time": "0"})
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            {"classname": junit_classname(host["name"]), "name": "check-run-%d" % (index + 1), "time": "0"},
+        )
         ET.SubElement(case, "error", {"message": message.splitlines()[0] if message else "error"}).text = message
 
 
 def render_junit(report):
     """JUnit XML text: one testsuite per host, one testcase per host x rule."""
     summary = report["summary"]
-    root = ET.Element("testsuites", {
-        "name": report["metadata"]["title"], "tests": str(summary["total"] + summary["errors"]),
-        "failures": str(summary["status"]["fail"]), "errors": str(summary["errors"]),
-        "skipped": str(summary["status"]["skip"]), "time": "0"})
+    root = ET.Element(
+        "testsuites",
+        {
+            "name": report["metadata"]["title"],
+            "tests": str(summary["total"] + summary["errors"]),
+            "failures": str(summary["status"]["fail"]),
+            "errors": str(summary["errors"]),
+            "skipped": str(summary["status"]["skip"]),
+            "time": "0",
+        },
+    )
     for host in report["hosts"]:
         _junit_suite(root, host, report["metadata"]["generated"])
     if hasattr(ET, "indent"):
@@ -113,19 +138,25 @@ def render_terminal(report, width=100):
     """
     meta, summary = report["metadata"], report["summary"]
     counts = "  ".join("%s %d" % (status, summary["status"][status]) for status in STATUSES)
-    lines = ["%s: %s  (%d hosts, %d checks: %s)" % (
-        meta["title"], summary["verdict"].upper(), len(report["hosts"]), summary["total"], counts)]
+    lines = [
+        "%s: %s  (%d hosts, %d checks: %s)"
+        % (meta["title"], summary["verdict"].upper(), len(report["hosts"]), summary["total"], counts)
+    ]
     for host in report["hosts"]:
         for message in host["errors"]:
             lines.append("  ERROR %s: %s" % (host["name"], " ".join(message.split())))
         for cell in host["rules"]:
             if cell["status"] in ("fail", "warn"):
-                lines.append("  %-4s %s %s [%s]: %s" % (
-                    cell["status"].upper(), host["name"], cell["rule"], cell["level"], cell.get("summary") or ""))
+                lines.append(
+                    "  %-4s %s %s [%s]: %s"
+                    % (cell["status"].upper(), host["name"], cell["rule"], cell["level"], cell.get("summary") or "")
+                )
     for cert in report.get("certificates", []):
         if cert["state"] != "valid":
-            lines.append("  CERT %s %s: %s %s (%d days)" % (
-                cert["host"], cert["certificate"], cert["state"], cert["not_after"], cert["days_left"]))
+            lines.append(
+                "  CERT %s %s: %s %s (%d days)"
+                % (cert["host"], cert["certificate"], cert["state"], cert["not_after"], cert["days_left"])
+            )
     for slow in report.get("slowest", [])[:SLOWEST_SHOWN]:
         lines.append("  SLOW %s %s: %s" % (slow["host"], slow["subject"], timing_text(slow)))
     return "".join(_wrap(line, width) for line in lines)
@@ -154,8 +185,9 @@ def column_groups(rules):
     """Runs of neighbouring matrix columns of one group: [{key, label, span, first}] in column order."""
     groups = []
     for rule in rules:
-        key, label = next(((key, label) for prefix, key, label in COLUMN_GROUPS if rule["id"].startswith(prefix)),
-                          ("other", "Other"))
+        key, label = next(
+            ((key, label) for prefix, key, label in COLUMN_GROUPS if rule["id"].startswith(prefix)), ("other", "Other")
+        )
         if groups and groups[-1]["key"] == key:
             groups[-1]["span"] += 1
         else:
@@ -171,12 +203,18 @@ def render_html(report):
     template = env.from_string(HTML_TEMPLATE)
     cells = dict(((host["name"], cell["rule"]), cell) for host in report["hosts"] for cell in host["rules"])
     groups = column_groups(report["rules"])
-    return template.render(report=report, cells=cells, statuses=STATUSES, months=_calendar_months(report),
-                           groups=groups, group_starts=set(group["first"] for group in groups),
-                           # The legend: each rule column's header says what the rule asks.
-                           rule_text=dict((rule_id, rule.text) for rule_id, rule in RULES.items()),
-                           timing_text=timing_text,
-                           pretty=lambda value: json.dumps(value, indent=2, sort_keys=True, default=str))
+    return template.render(
+        report=report,
+        cells=cells,
+        statuses=STATUSES,
+        months=_calendar_months(report),
+        groups=groups,
+        group_starts=set(group["first"] for group in groups),
+        # The legend: each rule column's header says what the rule asks.
+        rule_text=dict((rule_id, rule.text) for rule_id, rule in RULES.items()),
+        timing_text=timing_text,
+        pretty=lambda value: json.dumps(value, indent=2, sort_keys=True, default=str),
+    )
 
 
 RENDERERS = {

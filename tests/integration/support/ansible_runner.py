@@ -4,6 +4,7 @@ Integration tests call `run_module` for one task or `run_playbook` for a playboo
 use the collection staged under a temporary ``ansible_collections`` folder and the Python that
 runs the tests (it has the collection's requirements).
 """
+
 import json
 import os
 import subprocess
@@ -19,8 +20,9 @@ BIN = Path(sys.executable).parent
 def stage_collection(build_dir):
     """Copy the working tree into build_dir/ansible_collections/ucops/expressway."""
     env = dict(os.environ, UCOPS_BUILD=str(build_dir))
-    out = subprocess.run(["bash", str(REPO / "scripts" / "stage-collection.sh")], env=env,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["bash", str(REPO / "scripts" / "stage-collection.sh")], env=env, check=True, capture_output=True, text=True
+    )
     return Path(out.stdout.strip())
 
 
@@ -35,16 +37,18 @@ class AnsibleRunner:
 
     def env(self, extra=None):
         env = dict(os.environ)
-        env.update({
-            "ANSIBLE_COLLECTIONS_PATH": str(self.build_dir),
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "ANSIBLE_HOST_KEY_CHECKING": "False",
-            "ANSIBLE_RETRY_FILES_ENABLED": "False",
-            "ANSIBLE_LOCALHOST_WARNING": "False",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
-            "PATH": f"{BIN}:{env.get('PATH', '')}",
-        })
+        env.update(
+            {
+                "ANSIBLE_COLLECTIONS_PATH": str(self.build_dir),
+                "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+                "ANSIBLE_NOCOLOR": "1",
+                "ANSIBLE_HOST_KEY_CHECKING": "False",
+                "ANSIBLE_RETRY_FILES_ENABLED": "False",
+                "ANSIBLE_LOCALHOST_WARNING": "False",
+                "ANSIBLE_INVENTORY_UNPARSED_WARNING": "False",
+                "PATH": f"{BIN}:{env.get('PATH', '')}",
+            }
+        )
         env.update(extra or {})
         return env
 
@@ -58,8 +62,7 @@ class AnsibleRunner:
             vars_file.write_text(json.dumps(extra_vars))
             cmd += ["-e", f"@{vars_file}"]
         cmd += list(args)
-        proc = subprocess.run(cmd, env=self.env(env), capture_output=True, text=True, timeout=900,
-                              check=False)
+        proc = subprocess.run(cmd, env=self.env(env), capture_output=True, text=True, timeout=900, check=False)
         if check and proc.returncode != 0:
             raise AssertionError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
         return proc
@@ -68,16 +71,22 @@ class AnsibleRunner:
         """Run one task of `module` on localhost; returns the registered result as a dict."""
         self._count += 1
         out = self.work_dir / f"result-{self._count}.json"
-        play = [{
-            "hosts": "localhost", "gather_facts": False, "connection": "local",
-            "tasks": [
-                {"name": "module under test", module: module_args,
-                 "register": "result", "ignore_errors": True},
-                {"name": "save result", "ansible.builtin.copy": {
-                    "content": "{{ result | to_nice_json }}", "dest": str(out)},
-                 "check_mode": False, "diff": False},
-            ],
-        }]
+        play = [
+            {
+                "hosts": "localhost",
+                "gather_facts": False,
+                "connection": "local",
+                "tasks": [
+                    {"name": "module under test", module: module_args, "register": "result", "ignore_errors": True},
+                    {
+                        "name": "save result",
+                        "ansible.builtin.copy": {"content": "{{ result | to_nice_json }}", "dest": str(out)},
+                        "check_mode": False,
+                        "diff": False,
+                    },
+                ],
+            }
+        ]
         playbook = self.work_dir / f"play-{self._count}.yml"
         playbook.write_text(yaml.safe_dump(play, sort_keys=False))
         args = []

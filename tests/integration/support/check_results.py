@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Reading check-module results in the scenario tests: one rule's status, its rows, good messages."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,7 @@ def rule_status(result, subject, rule):
 
 def rows(result, rule, **match):
     """Result rows of a rule, filtered by any row field (subject, target, address, port)."""
-    return [row for row in result["results"]
-            if row["rule"] == rule and all(row.get(k) == v for k, v in match.items())]
+    return [row for row in result["results"] if row["rule"] == rule and all(row.get(k) == v for k, v in match.items())]
 
 
 def explain(result, subject=None):
@@ -29,8 +29,10 @@ def explain(result, subject=None):
     lines = [f"failed={result.get('failed')} msg={result.get('msg')!r} summary={result.get('summary')}"]
     for row in result.get("results", []):
         if subject is None or row["subject"] == subject:
-            lines.append(f"  {row['rule']:<15} {row['status']:<5} {row.get('target')} {row.get('address')}:"
-                         f"{row.get('port')}  {row['summary']}")
+            lines.append(
+                f"  {row['rule']:<15} {row['status']:<5} {row.get('target')} {row.get('address')}:"
+                f"{row.get('port')}  {row['summary']}"
+            )
     if "results" not in result:
         lines.append(json.dumps({k: v for k, v in result.items() if k != "_stdout"}, indent=1)[:3000])
         lines.append(result.get("_stdout", "")[-3000:])
@@ -53,9 +55,14 @@ def run_module_direct(ansible, fqcn, args, work_dir):
     args_file = Path(work_dir) / f"direct-{module}-{time.monotonic_ns()}.json"
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", f"ansible_collections.{namespace}.{name}.plugins.modules.{module}",
-                           str(args_file)], env=ansible.env({"PYTHONPATH": str(ansible.build_dir)}),
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", f"ansible_collections.{namespace}.{name}.plugins.modules.{module}", str(args_file)],
+        env=ansible.env({"PYTHONPATH": str(ansible.build_dir)}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     elapsed = time.monotonic() - start
     try:
         return elapsed, json.loads(proc.stdout)

@@ -4,6 +4,7 @@
 decides what goes in); `install_tarball` runs ``ansible-galaxy collection install <tarball> -p <path>``
 into a fresh collections path, which a test then puts alone on ANSIBLE_COLLECTIONS_PATH.
 """
+
 import os
 import subprocess
 import sys
@@ -25,8 +26,15 @@ def build_tarball(out_dir, source=REPO):
     """ansible-galaxy collection build of `source` into out_dir; returns the tarball's path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(out_dir)],
-                   cwd=source, env=galaxy_env(), check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "build", "--force", "--output-path", str(out_dir)],
+        cwd=source,
+        env=galaxy_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     tarballs = sorted(out_dir.glob("ucops-expressway-*.tar.gz"))
     assert len(tarballs) == 1, tarballs
     return tarballs[0]
@@ -34,8 +42,14 @@ def build_tarball(out_dir, source=REPO):
 
 def install_tarball(tarball, collections_path):
     """ansible-galaxy collection install <tarball> -p <collections_path>; returns the installed folder."""
-    subprocess.run([str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(collections_path)],
-                   env=galaxy_env(), check=True, capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [str(BIN / "ansible-galaxy"), "collection", "install", str(tarball), "-p", str(collections_path)],
+        env=galaxy_env(),
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     installed = Path(collections_path) / "ansible_collections" / "ucops" / "expressway"
     assert (installed / "MANIFEST.json").is_file(), installed
     return installed

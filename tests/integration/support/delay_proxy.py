@@ -21,6 +21,7 @@ TLS 1.2 handshake, so a test can tell "slow" from "refused".
 The ready file lists every listener's actual port (``0`` in the config picks a free one) and
 counts are written to ``--stats`` on SIGTERM: connections, datagrams, delayed ClientHellos.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -122,8 +123,10 @@ class TcpListener:
             client_writer.close()
             return
         try:
-            await asyncio.gather(_pump(client_reader, up_writer, self.half, self._first_extra),
-                                 _pump(up_reader, client_writer, self.half))
+            await asyncio.gather(
+                _pump(client_reader, up_writer, self.half, self._first_extra),
+                _pump(up_reader, client_writer, self.half),
+            )
         finally:
             for writer in (up_writer, client_writer):
                 writer.close()
@@ -203,9 +206,19 @@ class DelayProxy:
     def start(self):
         config, ready = self.dir / "delay.json", self.dir / "delay.ready"
         config.write_text(json.dumps({"listeners": self.listeners}))
-        self.proc = subprocess.Popen([sys.executable, __file__, "--config", str(config), "--ready", str(ready),
-                                      "--stats", str(self.dir / "delay.stats")],
-                                     stderr=open(self.dir / "delay.log", "wb"))  # pylint: disable=consider-using-with
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--config",
+                str(config),
+                "--ready",
+                str(ready),
+                "--stats",
+                str(self.dir / "delay.stats"),
+            ],
+            stderr=open(self.dir / "delay.log", "wb"),
+        )  # pylint: disable=consider-using-with
         deadline = time.monotonic() + 15
         while not ready.exists():
             if self.proc.poll() is not None or time.monotonic() > deadline:

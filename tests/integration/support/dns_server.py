@@ -6,6 +6,7 @@
 Zones are plain record lists handed in by the caller; the server is authoritative only (no
 recursion), so a name that is not in a zone gets NXDOMAIN instead of leaking to the internet.
 """
+
 from __future__ import annotations
 
 import os
@@ -155,8 +156,10 @@ class NamedServer(PeerProcess):
     def log_text(self):
         text = self.log.read_text(errors="replace") if self.log.exists() else ""
         if "apparmor" in text.lower() or "permission denied" in text.lower():
-            text += ("\n(named could not read its own files: an AppArmor profile for named may confine it "
-                     "to /etc/bind and /var/cache/bind; run the tests where that profile is not enforced)")
+            text += (
+                "\n(named could not read its own files: an AppArmor profile for named may confine it "
+                "to /etc/bind and /var/cache/bind; run the tests where that profile is not enforced)"
+            )
         return text
 
 

@@ -4,6 +4,7 @@
 so two test runs never race for a port), waits for the ready file and exposes URLs, the CA path,
 credentials and the parsed request log. The fixtures below are meant for `pytest_plugins`.
 """
+
 import json
 import os
 import subprocess
@@ -47,9 +48,20 @@ class Emulator:
         for path in (self.ready_path, self.log_path):
             path.unlink(missing_ok=True)
         self.log_path.touch()
-        cmd = [sys.executable, "-m", "expressway_emulator", "--fleet", str(fleet),
-               "--state-dir", str(self.state_dir), "--log", str(self.log_path),
-               "--ready-file", str(self.ready_path), *self.extra_args]
+        cmd = [
+            sys.executable,
+            "-m",
+            "expressway_emulator",
+            "--fleet",
+            str(fleet),
+            "--state-dir",
+            str(self.state_dir),
+            "--log",
+            str(self.log_path),
+            "--ready-file",
+            str(self.ready_path),
+            *self.extra_args,
+        ]
         env = dict(os.environ, PYTHONPATH=str(EMULATOR_PATH))
         self.stderr = open(self.work_dir / "stderr.txt", "w+", encoding="utf-8")  # pylint: disable=consider-using-with
         self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self.stderr)
@@ -147,8 +159,11 @@ class Emulator:
 
     def writes(self, instance=None, since=0):
         """Logged POST/PUT/DELETE requests: what an idempotence check expects to be empty."""
-        return [entry for entry in self.requests(instance=instance, since=since)
-                if entry["method"] in ("POST", "PUT", "DELETE")]
+        return [
+            entry
+            for entry in self.requests(instance=instance, since=since)
+            if entry["method"] in ("POST", "PUT", "DELETE")
+        ]
 
 
 @pytest.fixture(scope="session")

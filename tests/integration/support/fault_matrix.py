@@ -7,12 +7,28 @@ meets every class of fault (retryable status, broken connection, broken body, re
 it has, rotating through the members of the class; the read-only modules meet every broken body.
 ``UCOPS_FAULTS_FULL=1`` runs the full product.
 """
+
 import os
 from dataclasses import dataclass, field
 
-FAULTS = ("http500", "http502", "http503", "http429_retry_after", "http503_retry_after",
-          "reset_before", "reset_mid_body", "truncated", "hang", "drip",
-          "html200", "empty200", "badjson200", "redirect302", "http401", "http403")
+FAULTS = (
+    "http500",
+    "http502",
+    "http503",
+    "http429_retry_after",
+    "http503_retry_after",
+    "reset_before",
+    "reset_mid_body",
+    "truncated",
+    "hang",
+    "drip",
+    "html200",
+    "empty200",
+    "badjson200",
+    "redirect302",
+    "http401",
+    "http403",
+)
 RETRY_STATUS = FAULTS[:5]
 CONNECTION = FAULTS[5:10]
 BODY = FAULTS[10:13]
@@ -27,23 +43,67 @@ SLOW = ("hang", "drip")
 
 ZONE = "Webex B2B DNS"
 RULE = "To Webex"
-FW_KEYS = {"priority": "Priority", "address": "Address", "prefix_length": "PrefixLength", "transport": "Transport",
-           "start_port": "StartPort", "end_port": "EndPort", "action": "Action", "description": "Description"}
-MGMT = {"Priority": 10, "Address": "0.0.0.0", "PrefixLength": 0, "Transport": "TCP", "StartPort": 443,
-        "EndPort": 443, "Action": "Allow", "Description": "Management"}
-OTHER = {"Priority": 500, "Address": "198.51.100.0", "PrefixLength": 24, "Transport": "UDP", "StartPort": 161,
-         "EndPort": 161, "Action": "Drop", "Description": "Not managed here"}
-SIP = {"priority": 100, "address": "0.0.0.0", "prefix_length": 0, "transport": "TCP", "start_port": 5061,
-       "end_port": 5062, "action": "Allow", "description": "Webex SIP TLS"}
-MEDIA = {"priority": 110, "address": "0.0.0.0", "prefix_length": 0, "transport": "UDP", "start_port": 36000,
-         "end_port": 59999, "action": "Allow", "description": "Webex media"}
+FW_KEYS = {
+    "priority": "Priority",
+    "address": "Address",
+    "prefix_length": "PrefixLength",
+    "transport": "Transport",
+    "start_port": "StartPort",
+    "end_port": "EndPort",
+    "action": "Action",
+    "description": "Description",
+}
+MGMT = {
+    "Priority": 10,
+    "Address": "0.0.0.0",
+    "PrefixLength": 0,
+    "Transport": "TCP",
+    "StartPort": 443,
+    "EndPort": 443,
+    "Action": "Allow",
+    "Description": "Management",
+}
+OTHER = {
+    "Priority": 500,
+    "Address": "198.51.100.0",
+    "PrefixLength": 24,
+    "Transport": "UDP",
+    "StartPort": 161,
+    "EndPort": 161,
+    "Action": "Drop",
+    "Description": "Not managed here",
+}
+SIP = {
+    "priority": 100,
+    "address": "0.0.0.0",
+    "prefix_length": 0,
+    "transport": "TCP",
+    "start_port": 5061,
+    "end_port": 5062,
+    "action": "Allow",
+    "description": "Webex SIP TLS",
+}
+MEDIA = {
+    "priority": 110,
+    "address": "0.0.0.0",
+    "prefix_length": 0,
+    "transport": "UDP",
+    "start_port": 36000,
+    "end_port": 59999,
+    "action": "Allow",
+    "description": "Webex media",
+}
 
 
-WRITE_PATHS = {"dns_zone": ("common/zone/dnszone",), "search_rule": ("common/searchrule",),
-               "dns_server": ("common/dns/dnsserver",), "dns_settings": ("common/dns/dns",),
-               "firewall_present": ("common/firewallrules/configuration", "common/firewallrules/activation"),
-               "firewall_absent": ("common/firewallrules/configuration", "common/firewallrules/activation"),
-               "trusted_ca": ("certs/root",)}
+WRITE_PATHS = {
+    "dns_zone": ("common/zone/dnszone",),
+    "search_rule": ("common/searchrule",),
+    "dns_server": ("common/dns/dnsserver",),
+    "dns_settings": ("common/dns/dns",),
+    "firewall_present": ("common/firewallrules/configuration", "common/firewallrules/activation"),
+    "firewall_absent": ("common/firewallrules/configuration", "common/firewallrules/activation"),
+    "trusted_ca": ("certs/root",),
+}
 OWNER = {"dns_zone": ZONE, "search_rule": RULE}
 
 
@@ -52,8 +112,10 @@ def rest_rule(rule):
 
 
 def strip_index(rules, skip=()):
-    return sorted(({k: v for k, v in rule.items() if k != "Index"} for rule in rules if rule["Priority"] not in skip),
-                  key=lambda rule: rule["Priority"])
+    return sorted(
+        ({k: v for k, v in rule.items() if k != "Index"} for rule in rules if rule["Priority"] not in skip),
+        key=lambda rule: rule["Priority"],
+    )
 
 
 def without(snap, **drop):
@@ -74,6 +136,7 @@ def singleton(data):
 @dataclass
 class ModuleCase:
     """One module as the matrix drives it."""
+
     key: str
     module: str
     args: dict
@@ -115,8 +178,11 @@ class DnsZone(ModuleCase):
             return [f"{len(zones)} zones named {ZONE!r} on the box, declared one"]
         zone = zones[0]
         wanted = {"HopCount": 20, "SIPTLSVerifyMode": "On", "SIPTLSVerifySubjectName": "callservice.example.test"}
-        return [f"zone {key}={zone.get(key)!r}, declared {value!r}" for key, value in wanted.items()
-                if zone.get(key) != value]
+        return [
+            f"zone {key}={zone.get(key)!r}, declared {value!r}"
+            for key, value in wanted.items()
+            if zone.get(key) != value
+        ]
 
     def unmanaged(self, snap, ctx):
         return without(snap, **{"common/zone/dnszone": [z for z in snap["common/zone/dnszone"] if z["Name"] != ZONE]})
@@ -129,8 +195,11 @@ class SearchRule(ModuleCase):
             return [f"{len(rules)} search rules named {RULE!r} on the box, declared one"]
         rule = rules[0]
         wanted = {"Priority": 100, "TargetName": ZONE, "Mode": "AliasPatternMatch", "PatternType": "Regex"}
-        return [f"rule {key}={rule.get(key)!r}, declared {value!r}" for key, value in wanted.items()
-                if rule.get(key) != value]
+        return [
+            f"rule {key}={rule.get(key)!r}, declared {value!r}"
+            for key, value in wanted.items()
+            if rule.get(key) != value
+        ]
 
     def unmanaged(self, snap, ctx):
         return without(snap, **{"common/searchrule": [r for r in snap["common/searchrule"] if r["Name"] != RULE]})
@@ -153,9 +222,12 @@ class DnsServer(ModuleCase):
 
     def slots(self, before, after, ctx):
         old, new = dns_servers(before), dns_servers(after)
-        return [f"DNS server slot {index} holds {new.get(index)!r}: neither the old {old.get(index)!r} "
-                f"nor the declared {DNS_DECLARED.get(index)!r}" for index in range(1, 6)
-                if new.get(index) not in (old.get(index), DNS_DECLARED.get(index))]
+        return [
+            f"DNS server slot {index} holds {new.get(index)!r}: neither the old {old.get(index)!r} "
+            f"nor the declared {DNS_DECLARED.get(index)!r}"
+            for index in range(1, 6)
+            if new.get(index) not in (old.get(index), DNS_DECLARED.get(index))
+        ]
 
 
 DNS_SETTINGS = {"SystemHostName": "expe9", "DomainName": "example.test"}
@@ -164,8 +236,11 @@ DNS_SETTINGS = {"SystemHostName": "expe9", "DomainName": "example.test"}
 class DnsSettings(ModuleCase):
     def declared(self, snap, ctx):
         dns = singleton(snap["common/dns/dns"])
-        return [f"DNS {key}={dns.get(key)!r}, declared {value!r}" for key, value in DNS_SETTINGS.items()
-                if dns.get(key) != value]
+        return [
+            f"DNS {key}={dns.get(key)!r}, declared {value!r}"
+            for key, value in DNS_SETTINGS.items()
+            if dns.get(key) != value
+        ]
 
     def unmanaged(self, snap, ctx):
         dns = singleton(snap["common/dns/dns"])
@@ -173,8 +248,11 @@ class DnsSettings(ModuleCase):
 
     def slots(self, before, after, ctx):
         old, new = singleton(before["common/dns/dns"]), singleton(after["common/dns/dns"])
-        return [f"DNS {key}={new.get(key)!r}: neither the old {old.get(key)!r} nor the declared {value!r}"
-                for key, value in DNS_SETTINGS.items() if new.get(key) not in (old.get(key), value)]
+        return [
+            f"DNS {key}={new.get(key)!r}: neither the old {old.get(key)!r} nor the declared {value!r}"
+            for key, value in DNS_SETTINGS.items()
+            if new.get(key) not in (old.get(key), value)
+        ]
 
 
 PENDING, ACTIVE = "common/firewallrules/configuration", "common/current/active/firewallrules"
@@ -195,16 +273,20 @@ class FirewallPresent(ModuleCase):
         return problems
 
     def unmanaged(self, snap, ctx):
-        return without(snap, **{PENDING: strip_index(snap[PENDING], self.managed),
-                                ACTIVE: strip_index(snap[ACTIVE], self.managed)})
+        return without(
+            snap, **{PENDING: strip_index(snap[PENDING], self.managed), ACTIVE: strip_index(snap[ACTIVE], self.managed)}
+        )
 
 
 class FirewallAbsent(FirewallPresent):
     managed = (100,)
 
     def declared(self, snap, ctx):
-        problems = [f"a rule at priority 100 is still in the {where} set" for where, path in
-                    (("pending", PENDING), ("active", ACTIVE)) if any(r["Priority"] == 100 for r in snap[path])]
+        problems = [
+            f"a rule at priority 100 is still in the {where} set"
+            for where, path in (("pending", PENDING), ("active", ACTIVE))
+            if any(r["Priority"] == 100 for r in snap[path])
+        ]
         if strip_index(snap[ACTIVE]) != strip_index(snap[PENDING]):
             problems.append("the active firewall set differs from the pending set (not activated)")
         return problems
@@ -235,17 +317,37 @@ def _fw_seed(rules):
 
 
 WEBEX_SEED = {
-    "zones": {"dnszone": [{"Name": "Webex", "ZoneProfile": "Custom", "SIPTLSVerifyMode": "On",
-                           "SIPTLSVerifySubjectName": "sip.webex.com", "SIPDnsOverrideOverride": "On",
-                           "SIPDnsOverrideName": "callservice.webex.com"}],
-              "neighborzone": [{"Name": "Internal", "Peer1Address": "192.0.2.10"}]},
-    "searchrules": [{"Name": "To Webex", "Priority": 100, "Mode": "AliasPatternMatch", "PatternType": "Regex",
-                     "PatternString": r".*@.*\.webex\.com.*", "OnSuccessfulMatch": "Stop", "TargetName": "Webex"}],
+    "zones": {
+        "dnszone": [
+            {
+                "Name": "Webex",
+                "ZoneProfile": "Custom",
+                "SIPTLSVerifyMode": "On",
+                "SIPTLSVerifySubjectName": "sip.webex.com",
+                "SIPDnsOverrideOverride": "On",
+                "SIPDnsOverrideName": "callservice.webex.com",
+            }
+        ],
+        "neighborzone": [{"Name": "Internal", "Peer1Address": "192.0.2.10"}],
+    },
+    "searchrules": [
+        {
+            "Name": "To Webex",
+            "Priority": 100,
+            "Mode": "AliasPatternMatch",
+            "PatternType": "Regex",
+            "PatternString": r".*@.*\.webex\.com.*",
+            "OnSuccessfulMatch": "Stop",
+            "TargetName": "Webex",
+        }
+    ],
     "dnsservers": [{"index": 1, "address": "192.0.2.53"}],
 }
 KEEP_ZONE = {"zones": {"dnszone": [{"Name": "Keep Zone", "HopCount": 7}]}}
-RULE_SEED = {"zones": {"dnszone": [{"Name": ZONE}]},
-             "searchrules": [{"Name": "Keep Rule", "Priority": 50, "TargetName": ZONE, "Mode": "AnyAlias"}]}
+RULE_SEED = {
+    "zones": {"dnszone": [{"Name": ZONE}]},
+    "searchrules": [{"Name": "Keep Rule", "Priority": 50, "TargetName": ZONE, "Mode": "AnyAlias"}],
+}
 
 
 def module_cases(new_ca_path):
@@ -253,40 +355,90 @@ def module_cases(new_ca_path):
     # Renumbering after a DELETE: a DELETE by Index sent twice would remove the rule that moved up.
     absent = {"firewall_index": "compact"}
     cases = [
-        DnsZone("dns_zone", "ucops.expressway.dns_zone",
-                {"name": ZONE, "hop_count": 20, "tls_verify_mode": True,
-                 "tls_verify_subject_name": "callservice.example.test"}, KEEP_ZONE),
-        SearchRule("search_rule", "ucops.expressway.search_rule",
-                   {"name": RULE, "priority": 100, "protocol": "SIP", "mode": "AliasPatternMatch",
-                    "pattern_type": "Regex", "pattern_string": r".*@partner\.example\.test",
-                    "pattern_behavior": "Leave", "on_successful_match": "Stop", "target_name": ZONE,
-                    "enabled": True}, RULE_SEED),
-        DnsServer("dns_server", "ucops.expressway.dns_server",
-                  {"servers": list(DNS_DECLARED.values()), "state": "exact"},
-                  {"dnsservers": [{"index": 1, "address": "192.0.2.1"}, {"index": 2, "address": "192.0.2.2"},
-                                  {"index": 4, "address": "192.0.2.4"}]}),
-        DnsSettings("dns_settings", "ucops.expressway.dns_settings",
-                    {"system_host_name": "expe9", "domain_name": "example.test"},
-                    {"dns": {"SystemHostName": "expe1", "DomainName": "old.example.test"}}),
-        FirewallPresent("firewall_present", "ucops.expressway.firewall_rule",
-                        {"rules": [SIP, MEDIA], "management_port": 443}, _fw_seed([MGMT, OTHER])),
-        FirewallAbsent("firewall_absent", "ucops.expressway.firewall_rule",
-                       {"rules": [{"priority": 100}], "state": "absent", "management_port": 443},
-                       _fw_seed([MGMT, rest_rule(SIP), rest_rule(MEDIA), OTHER]), instance=absent),
+        DnsZone(
+            "dns_zone",
+            "ucops.expressway.dns_zone",
+            {
+                "name": ZONE,
+                "hop_count": 20,
+                "tls_verify_mode": True,
+                "tls_verify_subject_name": "callservice.example.test",
+            },
+            KEEP_ZONE,
+        ),
+        SearchRule(
+            "search_rule",
+            "ucops.expressway.search_rule",
+            {
+                "name": RULE,
+                "priority": 100,
+                "protocol": "SIP",
+                "mode": "AliasPatternMatch",
+                "pattern_type": "Regex",
+                "pattern_string": r".*@partner\.example\.test",
+                "pattern_behavior": "Leave",
+                "on_successful_match": "Stop",
+                "target_name": ZONE,
+                "enabled": True,
+            },
+            RULE_SEED,
+        ),
+        DnsServer(
+            "dns_server",
+            "ucops.expressway.dns_server",
+            {"servers": list(DNS_DECLARED.values()), "state": "exact"},
+            {
+                "dnsservers": [
+                    {"index": 1, "address": "192.0.2.1"},
+                    {"index": 2, "address": "192.0.2.2"},
+                    {"index": 4, "address": "192.0.2.4"},
+                ]
+            },
+        ),
+        DnsSettings(
+            "dns_settings",
+            "ucops.expressway.dns_settings",
+            {"system_host_name": "expe9", "domain_name": "example.test"},
+            {"dns": {"SystemHostName": "expe1", "DomainName": "old.example.test"}},
+        ),
+        FirewallPresent(
+            "firewall_present",
+            "ucops.expressway.firewall_rule",
+            {"rules": [SIP, MEDIA], "management_port": 443},
+            _fw_seed([MGMT, OTHER]),
+        ),
+        FirewallAbsent(
+            "firewall_absent",
+            "ucops.expressway.firewall_rule",
+            {"rules": [{"priority": 100}], "state": "absent", "management_port": 443},
+            _fw_seed([MGMT, rest_rule(SIP), rest_rule(MEDIA), OTHER]),
+            instance=absent,
+        ),
         TrustedCa("trusted_ca", "ucops.expressway.trusted_ca", {"path": str(new_ca_path)}),
         ReadOnly("dns_zone_info", "ucops.expressway.dns_zone_info", {}, KEEP_ZONE, ("dns_zones",)),
-        ReadOnly("search_rule_info", "ucops.expressway.search_rule_info", {"name": "Keep Rule"}, RULE_SEED,
-                 ("search_rules",)),
+        ReadOnly(
+            "search_rule_info", "ucops.expressway.search_rule_info", {"name": "Keep Rule"}, RULE_SEED, ("search_rules",)
+        ),
         ReadOnly("system_info", "ucops.expressway.system_info", {}, None, ("product", "version", "system_name")),
-        ReadOnly("webex_config_check", "ucops.expressway.webex_config_check",
-                 {"inbound_target_zone": "Internal", "sip_domains": ["acme.calls.webex.com"], "fail_on": "never"},
-                 WEBEX_SEED),
+        ReadOnly(
+            "webex_config_check",
+            "ucops.expressway.webex_config_check",
+            {"inbound_target_zone": "Internal", "sip_domains": ["acme.calls.webex.com"], "fail_on": "never"},
+            WEBEX_SEED,
+        ),
     ]
     return {case.key: case for case in cases}
 
 
-WRITE_MODULES = ("dns_zone", "search_rule", "dns_server", "dns_settings", "firewall_present", "firewall_absent",
-                 "trusted_ca")
+WRITE_MODULES = (
+    "dns_zone",
+    "search_rule",
+    "dns_server",
+    "dns_settings",
+    "firewall_present",
+    "firewall_absent",
+    "trusted_ca",
+)
 READ_MODULES = ("dns_zone_info", "search_rule_info", "system_info", "webex_config_check")
 
 
@@ -299,10 +451,13 @@ def _rotation(number, position):
     if position == "first":
         return _pick(RETRY_STATUS, number) + _pick(CONNECTION, number) + _pick(BODY, number) + _pick(REFUSAL, number)
     if position == "write_before":
-        return (_pick(RETRY_STATUS, number + 1) + _pick(WRITE_BEFORE[5:9], number)
-                + _pick(REFUSAL, number + 1))
-    return (_pick(WRITE_AFTER[:4], number + 2, 2) + _pick(CONNECTION, number + 2, 2) + _pick(BODY, number + 1)
-            + _pick(REFUSAL, number + 2))
+        return _pick(RETRY_STATUS, number + 1) + _pick(WRITE_BEFORE[5:9], number) + _pick(REFUSAL, number + 1)
+    return (
+        _pick(WRITE_AFTER[:4], number + 2, 2)
+        + _pick(CONNECTION, number + 2, 2)
+        + _pick(BODY, number + 1)
+        + _pick(REFUSAL, number + 2)
+    )
 
 
 def matrix(full=None):
@@ -320,8 +475,12 @@ def matrix(full=None):
                 faults = _rotation(number, position)
             cases += [f"{key}-{position}-{fault}" for fault in faults]
     # A fault that does not heal: the run must end with a clear error after its retries.
-    cases += ["dns_zone-first-http503-always", "dns_zone-first-reset_before-always",
-              "dns_settings-write_before-http503-always", "system_info-first-truncated-always"]
+    cases += [
+        "dns_zone-first-http503-always",
+        "dns_zone-first-reset_before-always",
+        "dns_settings-write_before-http503-always",
+        "system_info-first-truncated-always",
+    ]
     return cases
 
 

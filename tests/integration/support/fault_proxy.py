@@ -16,6 +16,7 @@ forwarded unchanged. A plain-HTTP "sink" listener is the target of the injected 
 whatever reaches it, so a test can prove that a client never followed one (nor sent credentials there).
 Every request and every fault is one JSON line in the log; header values and passwords are never logged.
 """
+
 import argparse
 import asyncio
 import datetime
@@ -35,14 +36,29 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-FAULTS = ("http500", "http502", "http503", "http429_retry_after", "http503_retry_after",
-          "reset_before", "reset_mid_body", "truncated", "hang", "drip",
-          "html200", "empty200", "badjson200", "redirect302", "http401", "http403")
+FAULTS = (
+    "http500",
+    "http502",
+    "http503",
+    "http429_retry_after",
+    "http503_retry_after",
+    "reset_before",
+    "reset_mid_body",
+    "truncated",
+    "hang",
+    "drip",
+    "html200",
+    "empty200",
+    "badjson200",
+    "redirect302",
+    "http401",
+    "http403",
+)
 POSITIONS = ("first", "write_before", "write_after")
 WRITES = ("POST", "PUT", "DELETE")
 DRIP_INTERVAL = 0.5
-DRIP_BYTES = 40          # after this many bytes a client that is still waiting gets the rest at once
-HANG_CAP = 120.0         # a hung connection is closed after this long even if the client waits on
+DRIP_BYTES = 40  # after this many bytes a client that is still waiting gets the rest at once
+HANG_CAP = 120.0  # a hung connection is closed after this long even if the client waits on
 MAX_HEAD = 64 * 1024
 STATUS_TEXT = {
     "http500": (500, "Internal Server Error", "application/json", b'{"Message": "Injected fault: internal error."}'),
@@ -64,15 +80,25 @@ def now():
 
 # -- PKI: a CA of the proxy's own and a 127.0.0.1 certificate, for a CA bundle the client trusts ---------
 def _name(common_name):
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ucops fault proxy"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "ucops fault proxy"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _builder(subject, issuer, key):
     start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=5)
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(start)
-            .not_valid_after(start + datetime.timedelta(days=30)))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + datetime.timedelta(days=30))
+    )
 
 
 def make_pki(directory):
@@ -80,24 +106,29 @@ def make_pki(directory):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (_builder(_name("Fault Proxy Test CA"), _name("Fault Proxy Test CA"), ca_key)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (_builder(_name("127.0.0.1"), ca.subject, key)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-                                                        x509.DNSName("localhost")]), critical=False)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    ca = (
+        _builder(_name("Fault Proxy Test CA"), _name("Fault Proxy Test CA"), ca_key)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False, False), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        _builder(_name("127.0.0.1"), ca.subject, key)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
     paths = {"ca": directory / "ca.pem", "cert": directory / "proxy.pem", "key": directory / "proxy-key.pem"}
     paths["ca"].write_bytes(ca.public_bytes(pem))
     paths["cert"].write_bytes(leaf.public_bytes(pem))
-    paths["key"].write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+    paths["key"].write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
     paths["key"].chmod(0o600)
     return paths
 
@@ -237,8 +268,14 @@ class Listener:
         """Answer one request; False when the connection must end."""
         self.seen += 1
         method, target = request.first_line.split(" ")[:2]
-        entry = {"listener": self.id, "n": self.seen, "t_in": time.monotonic(), "method": method, "path": target,
-                 "auth": request.header("Authorization") is not None}
+        entry = {
+            "listener": self.id,
+            "n": self.seen,
+            "t_in": time.monotonic(),
+            "method": method,
+            "path": target,
+            "auth": request.header("Authorization") is not None,
+        }
         if method in WRITES:
             entry["body"] = logged_body(request)
         if not self.wants_fault(method):
@@ -298,8 +335,9 @@ async def hang(listener, reader):
         gone = await asyncio.wait_for(reader.read(), HANG_CAP) == b""
     except (asyncio.TimeoutError, ConnectionError, ssl.SSLError):
         gone = False
-    listener.proxy.log.write(listener=listener.id, event="hang_end", client_gone=gone,
-                             waited=round(time.monotonic() - started, 2))
+    listener.proxy.log.write(
+        listener=listener.id, event="hang_end", client_gone=gone, waited=round(time.monotonic() - started, 2)
+    )
 
 
 async def stop_reading(task):
@@ -319,7 +357,7 @@ async def drip(listener, data, reader, writer):
     sent = 0
     try:
         while sent < min(DRIP_BYTES, len(data)) and not eof.done():
-            writer.write(data[sent:sent + 1])
+            writer.write(data[sent : sent + 1])
             await writer.drain()
             sent += 1
             await asyncio.wait([eof], timeout=DRIP_INTERVAL)
@@ -333,8 +371,7 @@ async def drip(listener, data, reader, writer):
     if gave_up:
         await stop_reading(eof)
         abort(writer)
-    listener.proxy.log.write(listener=listener.id, event="drip_end", sent=sent, total=len(data),
-                             client_gave_up=gave_up)
+    listener.proxy.log.write(listener=listener.id, event="drip_end", sent=sent, total=len(data), client_gave_up=gave_up)
     return not gave_up
 
 
@@ -353,10 +390,16 @@ class Proxy:
         request = await read_message(reader)
         if request is not None:
             method, target = request.first_line.split(" ")[:2]
-            self.log.write(listener="sink", action="sink", method=method, path=target,
-                           auth=request.header("Authorization") is not None)
-            writer.write(serialize(404, "Not Found", [("Content-Type", "application/json")],
-                                   b'{"Message": "redirect sink"}'))
+            self.log.write(
+                listener="sink",
+                action="sink",
+                method=method,
+                path=target,
+                auth=request.header("Authorization") is not None,
+            )
+            writer.write(
+                serialize(404, "Not Found", [("Content-Type", "application/json")], b'{"Message": "redirect sink"}')
+            )
             await writer.drain()
         writer.close()
 
@@ -364,8 +407,9 @@ class Proxy:
         sink = await asyncio.start_server(self.sink, "127.0.0.1", 0)
         self.sink_port = sink.sockets[0].getsockname()[1]
         for listener in self.listeners:
-            server = await asyncio.start_server(listener.handle, "127.0.0.1", 0, ssl=self.server_context,
-                                                limit=MAX_HEAD)
+            server = await asyncio.start_server(
+                listener.handle, "127.0.0.1", 0, ssl=self.server_context, limit=MAX_HEAD
+            )
             self.ports[listener.id] = server.sockets[0].getsockname()[1]
 
 

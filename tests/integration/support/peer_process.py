@@ -1,4 +1,5 @@
 """What the test peers (named, Kamailio) share: a foreground child process with a log, stopped cleanly."""
+
 from __future__ import annotations
 
 import subprocess

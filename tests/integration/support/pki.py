@@ -9,6 +9,7 @@ Under the fixture root there are also the CAs a TLS client rejects although ever
 right: an expired intermediate and an issuer without CA:TRUE; leaves can be RSA-1024 or SHA-1
 signed. cryptography refuses to sign with SHA-1, so those leaves are signed by the openssl CLI.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -43,13 +44,15 @@ def pem(cert):
 
 
 def key_pem(key):
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 @dataclass
 class Authority:
     """A CA: its certificate, key, and the certificates above it (nearest first)."""
+
     cert: x509.Certificate
     key: object
     parents: list = field(default_factory=list)
@@ -63,6 +66,7 @@ class Authority:
 @dataclass
 class Leaf:
     """A leaf written to disk; ``chain`` is what a server sends, ``fullchain`` adds nothing implicit."""
+
     name: str
     cert: x509.Certificate
     key_file: Path
@@ -75,25 +79,41 @@ class Leaf:
 
 
 def _name(cn, org="ucops fixture"):
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-                      x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, org), x509.NameAttribute(NameOID.COMMON_NAME, cn)])
 
 
 def _builder(subject, issuer_name, public_key, not_before, not_after):
-    return (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer_name)
-            .public_key(public_key).serial_number(x509.random_serial_number())
-            .not_valid_before(not_before).not_valid_after(not_after))
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer_name)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+    )
 
 
 def _ca_extensions(builder, key, issuer_key, path_length):
     ski = x509.SubjectKeyIdentifier.from_public_key(key.public_key())
     aki = x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key())
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=False, key_encipherment=False,
-                          data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                          crl_sign=True, encipher_only=False, decipher_only=False)
-    return (builder.add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-            .add_extension(usage, critical=True).add_extension(ski, critical=False)
-            .add_extension(aki, critical=False))
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=True,
+        crl_sign=True,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    return (
+        builder.add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(ski, critical=False)
+        .add_extension(aki, critical=False)
+    )
 
 
 def make_root(cn, kind="rsa"):
@@ -106,8 +126,7 @@ def make_root(cn, kind="rsa"):
 def make_intermediate(parent, cn, kind="ec", not_after=None):
     key = new_key(kind)
     not_after = not_after or now() + 1825 * DAY
-    builder = _builder(_name(cn), parent.cert.subject, key.public_key(), min(now(), not_after) - 30 * DAY,
-                       not_after)
+    builder = _builder(_name(cn), parent.cert.subject, key.public_key(), min(now(), not_after) - 30 * DAY, not_after)
     cert = _ca_extensions(builder, key, parent.key, 0).sign(parent.key, hashes.SHA256())
     return Authority(cert, key, parent.path)
 
@@ -128,15 +147,23 @@ def _leaf_extensions(builder, key, issuer_key, sans, ekus):
             entries.append(x509.IPAddress(ipaddress.ip_address(san)))
         except ValueError:
             entries.append(x509.DNSName(san))
-    usage = x509.KeyUsage(digital_signature=True, content_commitment=False,
-                          key_encipherment=isinstance(key, rsa.RSAPrivateKey), data_encipherment=False,
-                          key_agreement=False, key_cert_sign=False, crl_sign=False,
-                          encipher_only=False, decipher_only=False)
-    builder = (builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-               .add_extension(usage, critical=True)
-               .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-               .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-                              critical=False))
+    usage = x509.KeyUsage(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=isinstance(key, rsa.RSAPrivateKey),
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+    builder = (
+        builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(usage, critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+    )
     if entries:
         builder = builder.add_extension(x509.SubjectAlternativeName(entries), critical=False)
     if ekus:
@@ -158,8 +185,7 @@ class FixturePKI:
         self.intermediate = make_intermediate(self.root, "ucops fixture issuing CA")
         self.outside_root = make_root("ucops outside root CA")
         self.outside = make_intermediate(self.outside_root, "ucops outside issuing CA")
-        self.expired_intermediate = make_intermediate(self.root, "ucops fixture expired CA",
-                                                      not_after=now() - 2 * DAY)
+        self.expired_intermediate = make_intermediate(self.root, "ucops fixture expired CA", not_after=now() - 2 * DAY)
         self.non_ca = make_non_ca_issuer(self.root, "ucops fixture end entity")
         self.ca_bundle = self._write("ca-bundle.pem", pem(self.root.cert))
         self.outside_bundle = self._write("outside-bundle.pem", pem(self.outside_root.cert))
@@ -169,8 +195,19 @@ class FixturePKI:
         path.write_bytes(data)
         return path
 
-    def leaf(self, name, sans=(), cn=None, not_before=None, not_after=None, ekus=(SERVER_AUTH, CLIENT_AUTH),
-             issuer="intermediate", chain="full", kind="ec", digest="sha256"):
+    def leaf(
+        self,
+        name,
+        sans=(),
+        cn=None,
+        not_before=None,
+        not_after=None,
+        ekus=(SERVER_AUTH, CLIENT_AUTH),
+        issuer="intermediate",
+        chain="full",
+        kind="ec",
+        digest="sha256",
+    ):
         """Issue and write a leaf.
 
         issuer: ``intermediate`` (fixture hierarchy), ``outside`` (outside hierarchy), ``self``, or
@@ -194,8 +231,13 @@ class FixturePKI:
             builder = _builder(_name(cn), issuer_name, key.public_key(), not_before, not_after)
             cert = _leaf_extensions(builder, key, signer, sans, ekus).sign(signer, hashes.SHA256())
         above = {"full": parents, "intermediates": parents[:-1], "leaf": []}[chain]
-        return Leaf(name, cert, self._write(f"{name}.key", key_pem(key)), self._write(f"{name}.crt", pem(cert)),
-                    self._write(f"{name}.chain.pem", b"".join(pem(c) for c in [cert] + above)))
+        return Leaf(
+            name,
+            cert,
+            self._write(f"{name}.key", key_pem(key)),
+            self._write(f"{name}.crt", pem(cert)),
+            self._write(f"{name}.chain.pem", b"".join(pem(c) for c in [cert] + above)),
+        )
 
     def _openssl_sha1(self, name, key, cn, ca, sans, ekus):
         """A leaf signed with SHA-1 by ca, through openssl x509 -req (valid from now for 365 days)."""
@@ -205,17 +247,44 @@ class FixturePKI:
         files["ca"].write_bytes(pem(ca.cert))
         files["cakey"].write_bytes(key_pem(ca.key))
         usages = {SERVER_AUTH: "serverAuth", CLIENT_AUTH: "clientAuth"}
-        ext = ["[v3]", "basicConstraints = critical, CA:FALSE", "keyUsage = critical, digitalSignature",
-               "subjectKeyIdentifier = hash", "authorityKeyIdentifier = keyid"]
+        ext = [
+            "[v3]",
+            "basicConstraints = critical, CA:FALSE",
+            "keyUsage = critical, digitalSignature",
+            "subjectKeyIdentifier = hash",
+            "authorityKeyIdentifier = keyid",
+        ]
         if sans:
             ext.append("subjectAltName = " + ", ".join(f"DNS:{san}" for san in sans))
         if ekus:
             ext.append("extendedKeyUsage = " + ", ".join(usages[eku] for eku in ekus))
         files["ext"].write_text("\n".join(ext) + "\n")
-        subprocess.run(["openssl", "x509", "-req", "-in", str(files["csr"]), "-CA", str(files["ca"]),
-                        "-CAkey", str(files["cakey"]), "-sha1", "-days", "365", "-set_serial",
-                        str(x509.random_serial_number()), "-extfile", str(files["ext"]), "-extensions", "v3",
-                        "-out", str(files["out"])], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                str(files["csr"]),
+                "-CA",
+                str(files["ca"]),
+                "-CAkey",
+                str(files["cakey"]),
+                "-sha1",
+                "-days",
+                "365",
+                "-set_serial",
+                str(x509.random_serial_number()),
+                "-extfile",
+                str(files["ext"]),
+                "-extensions",
+                "v3",
+                "-out",
+                str(files["out"]),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return x509.load_pem_x509_certificate(files["out"].read_bytes())
 
 

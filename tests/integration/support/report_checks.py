@@ -4,6 +4,7 @@
 the one ``make demo`` writes). The expected cells are recomputed here from the raw check module results,
 independently of the collection's report code, so a bug in that code cannot hide itself.
 """
+
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -89,7 +90,7 @@ class _MatrixParser(HTMLParser):
         if tag == "td" and attrs.get("data-host"):
             self.cells[(attrs["data-host"], attrs["data-rule"])] = attrs["data-status"]
         if tag == "span" and (attrs.get("id") or "").startswith("count-"):
-            self._count_id = attrs["id"][len("count-"):]
+            self._count_id = attrs["id"][len("count-") :]
 
     def handle_data(self, data):
         if self._count_id and data.strip():
@@ -118,8 +119,12 @@ def assert_reports_agree(report_dir, module_results):
     junit, junit_errors, totals = junit_cells(report_dir / FILES["junit"])
     assert junit == expected, _diff("JUnit", junit, expected)
     assert junit_errors == expected_errors
-    assert totals == {"tests": len(expected) + sum(expected_errors.values()), "failures": count(expected)["fail"],
-                      "errors": sum(expected_errors.values()), "skipped": count(expected)["skip"]}
+    assert totals == {
+        "tests": len(expected) + sum(expected_errors.values()),
+        "failures": count(expected)["fail"],
+        "errors": sum(expected_errors.values()),
+        "skipped": count(expected)["skip"],
+    }
     html, counts = html_cells(report_dir / FILES["html"])
     assert html == expected, _diff("HTML", html, expected)
     assert counts == dict(count(expected), all=len(expected)), "HTML counts %r" % counts
@@ -129,8 +134,11 @@ def assert_reports_agree(report_dir, module_results):
 
 def _diff(what, got, expected):
     keys = sorted(set(got) | set(expected))
-    lines = ["%s %s: %s, expected %s" % (what, key, got.get(key), expected.get(key))
-             for key in keys if got.get(key) != expected.get(key)]
+    lines = [
+        "%s %s: %s, expected %s" % (what, key, got.get(key), expected.get(key))
+        for key in keys
+        if got.get(key) != expected.get(key)
+    ]
     return "\n".join(lines[:20]) or "%s differs" % what
 
 

@@ -12,6 +12,7 @@ Two kinds of scenario need another peer, ``openssl s_server``: a TLS service tha
 to load at Debian's default security level (RSA-1024 keys, SHA-1 signatures); s_server runs those
 at ``SECLEVEL=0`` the way an old SBC would.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -47,9 +48,11 @@ DEFAULT_SERVER = "kamailio fixture"
 
 
 def _server_headers(servers):
-    branches = "".join(f'        {"if" if i == 0 else "else if"} ($Ri == "{address}") {{\n'
-                       f'            append_to_reply("Server: {product}\\r\\n");\n        }}\n'
-                       for i, (address, product) in enumerate(sorted(servers.items())))
+    branches = "".join(
+        f'        {"if" if i == 0 else "else if"} ($Ri == "{address}") {{\n'
+        f'            append_to_reply("Server: {product}\\r\\n");\n        }}\n'
+        for i, (address, product) in enumerate(sorted(servers.items()))
+    )
     fallback = f'append_to_reply("Server: {DEFAULT_SERVER}\\r\\n");'
     if not branches:
         return f"        {fallback}\n"
@@ -63,6 +66,7 @@ class TlsProfile:
     method: Kamailio's TLS method (``TLSv1.2`` = exactly 1.2, ``TLSv1.2+`` = 1.2 or newer).
     cipher_list: OpenSSL cipher list for TLS <= 1.2 (TLS 1.3 suites are unaffected by it).
     """
+
     address: str
     port: int
     certificate: Path
@@ -73,8 +77,12 @@ class TlsProfile:
     cipher_list: str | None = None
 
     def stanza(self):
-        lines = [f"[server:{self.address}:{self.port}]", f"method = {self.method}",
-                 f"certificate = {self.certificate}", f"private_key = {self.private_key}"]
+        lines = [
+            f"[server:{self.address}:{self.port}]",
+            f"method = {self.method}",
+            f"certificate = {self.certificate}",
+            f"private_key = {self.private_key}",
+        ]
         if self.ca_list:
             lines.append(f"ca_list = {self.ca_list}")
         if self.cipher_list:
@@ -113,17 +121,37 @@ class KamailioServer(PeerProcess):
         # Kamailio also builds default server and client domains and loads cert.pem for them unless
         # told otherwise; point them at the first profile's files (no scenario is served by them).
         first = self.profiles[0]
-        defaults = "".join(f"[{side}:default]\nmethod = TLSv1.2+\ncertificate = {first.certificate}\n"
-                           f"private_key = {first.private_key}\nverify_certificate = no\n\n"
-                           for side in ("server", "client"))
+        defaults = "".join(
+            f"[{side}:default]\nmethod = TLSv1.2+\ncertificate = {first.certificate}\n"
+            f"private_key = {first.private_key}\nverify_certificate = no\n\n"
+            for side in ("server", "client")
+        )
         tls_cfg.write_text(defaults + "\n".join(p.stanza() for p in self.profiles))
         listens = "\n".join(f"listen=tls:{p.address}:{p.port}" for p in self.profiles)
-        cfg = "\n".join([
-            "#!KAMAILIO", "debug=2", "log_stderror=yes", "auto_aliases=no", "children=1",
-            f"tcp_children={self.tcp_children}", "enable_tls=yes", "disable_tcp=no", "dns=no", "rev_dns=no",
-            "tcp_connection_lifetime=30", "tls_max_connections=4096", "server_signature=no", listens,
-            'loadmodule "sl.so"', 'loadmodule "tls.so"', 'loadmodule "pv.so"', 'loadmodule "textops.so"',
-            f'modparam("tls", "config", "{tls_cfg}")', ROUTING.format(servers=_server_headers(self.servers))])
+        cfg = "\n".join(
+            [
+                "#!KAMAILIO",
+                "debug=2",
+                "log_stderror=yes",
+                "auto_aliases=no",
+                "children=1",
+                f"tcp_children={self.tcp_children}",
+                "enable_tls=yes",
+                "disable_tcp=no",
+                "dns=no",
+                "rev_dns=no",
+                "tcp_connection_lifetime=30",
+                "tls_max_connections=4096",
+                "server_signature=no",
+                listens,
+                'loadmodule "sl.so"',
+                'loadmodule "tls.so"',
+                'loadmodule "pv.so"',
+                'loadmodule "textops.so"',
+                f'modparam("tls", "config", "{tls_cfg}")',
+                ROUTING.format(servers=_server_headers(self.servers)),
+            ]
+        )
         path = self.dir / "kamailio.cfg"
         path.write_text(cfg)
         return path
@@ -135,8 +163,21 @@ class KamailioServer(PeerProcess):
             raise RuntimeError(f"kamailio -c rejected the fixture config:\n{check.stdout}{check.stderr}")
         # -DD: stay in the foreground with children; -E: log to stderr; -Y: runtime dir (FIFO, pid)
         # inside our temp dir; -m/-M: small shared and private memory, the machine is shared.
-        cmd = [KAMAILIO, "-DD", "-E", "-f", str(cfg), "-Y", str(self.dir), "-P", str(self.dir / "kamailio.pid"),
-               "-m", str(self.shm_mb), "-M", str(self.pkg_mb)]
+        cmd = [
+            KAMAILIO,
+            "-DD",
+            "-E",
+            "-f",
+            str(cfg),
+            "-Y",
+            str(self.dir),
+            "-P",
+            str(self.dir / "kamailio.pid"),
+            "-m",
+            str(self.shm_mb),
+            "-M",
+            str(self.pkg_mb),
+        ]
         with open(self.log, "wb") as log:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=self.dir)
         self.wait_ready(wait)
@@ -176,8 +217,19 @@ class OpenSslServer(PeerProcess):
         above = x509.load_pem_x509_certificates(self.leaf.chain_file.read_bytes())[1:]
         chain = self.dir / f"s_server-{self.address}-{self.port}.chain.pem"
         chain.write_bytes(b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in above))
-        cmd = ["openssl", "s_server", "-accept", f"{self.address}:{self.port}", "-cert", str(self.leaf.cert_file),
-               "-key", str(self.leaf.key_file), "-cipher", "DEFAULT@SECLEVEL=0", "-quiet"]
+        cmd = [
+            "openssl",
+            "s_server",
+            "-accept",
+            f"{self.address}:{self.port}",
+            "-cert",
+            str(self.leaf.cert_file),
+            "-key",
+            str(self.leaf.key_file),
+            "-cipher",
+            "DEFAULT@SECLEVEL=0",
+            "-quiet",
+        ]
         if above:
             cmd += ["-cert_chain", str(chain)]
         with open(self.log, "wb") as log:
@@ -187,8 +239,7 @@ class OpenSslServer(PeerProcess):
         while not tcp_accepts(self.address, self.port):
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 self.stop()
-                raise RuntimeError(f"openssl s_server did not listen on {self.address}:{self.port}:\n"
-                                   f"{self.log_text()}")
+                raise RuntimeError(f"openssl s_server did not listen on {self.address}:{self.port}:\n{self.log_text()}")
             time.sleep(0.1)
         return self
 
@@ -268,8 +319,9 @@ class SilentListener:
         self.stop()
 
 
-def tls_client(address, port, server_name, cafile=None, cert=None, key=None, min_version=None,
-               max_version=None, timeout=3.0):
+def tls_client(
+    address, port, server_name, cafile=None, cert=None, key=None, min_version=None, max_version=None, timeout=3.0
+):
     """An open TLS socket to address:port, handshaken the way a check would (SNI = server_name).
 
     Used by the fixture self-tests; it verifies the server only when cafile is given.
@@ -296,12 +348,14 @@ def tls_client(address, port, server_name, cafile=None, cert=None, key=None, min
 def options_request(tls_sock, target):
     """One SIP OPTIONS request (bytes) from the socket's local address to sips:target."""
     local = tls_sock.getsockname()
-    return (f"OPTIONS sips:{target} SIP/2.0\r\n"
-            f"Via: SIP/2.0/TLS {local[0]}:{local[1]};branch=z9hG4bK-fixture-{time.monotonic_ns()};rport\r\n"
-            "Max-Forwards: 70\r\n"
-            f"From: <sips:probe@{local[0]}>;tag=fixture\r\nTo: <sips:{target}>\r\n"
-            f"Call-ID: fixture-{time.monotonic_ns()}@{local[0]}\r\nCSeq: 1 OPTIONS\r\n"
-            "Content-Length: 0\r\n\r\n").encode()
+    return (
+        f"OPTIONS sips:{target} SIP/2.0\r\n"
+        f"Via: SIP/2.0/TLS {local[0]}:{local[1]};branch=z9hG4bK-fixture-{time.monotonic_ns()};rport\r\n"
+        "Max-Forwards: 70\r\n"
+        f"From: <sips:probe@{local[0]}>;tag=fixture\r\nTo: <sips:{target}>\r\n"
+        f"Call-ID: fixture-{time.monotonic_ns()}@{local[0]}\r\nCSeq: 1 OPTIONS\r\n"
+        "Content-Length: 0\r\n\r\n"
+    ).encode()
 
 
 def sip_options(tls_sock, target, timeout=3.0):
@@ -324,8 +378,7 @@ def sips_server(peer_plan, tmp_path_factory):
     silent = [SilentListener(address, port) for address, port in peer_plan.silent]
     work = tmp_path_factory.mktemp("s_server")
     peer_plan.openssl_servers = [OpenSslServer(work, address, port, leaf) for address, port, leaf in peer_plan.openssl]
-    with KamailioServer(tmp_path_factory.mktemp("kamailio"), peer_plan.profiles,
-                        servers=peer_plan.servers) as server:
+    with KamailioServer(tmp_path_factory.mktemp("kamailio"), peer_plan.profiles, servers=peer_plan.servers) as server:
         started = []
         try:
             for listener in silent:

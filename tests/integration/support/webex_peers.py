@@ -7,6 +7,7 @@ All scenarios share one ``named`` and one Kamailio for the session. Each one own
 address in a /24 picked per run (127.N.M.0/24), so two test sessions on one machine do not fight
 over port 5061; tests use names and ``plan.address(...)``, never literal addresses.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -28,6 +29,7 @@ MTLS = 5062
 @dataclass
 class Scenario:
     """One outbound destination: its URI, the FQDN the certificate must carry, its address."""
+
     name: str
     uri: str
     fqdn: str | None
@@ -112,15 +114,13 @@ class PeerPlan:
         self._literal()
         self.zone.add(f"_sips._tcp.aaaa.{DOMAIN}.", "SRV", f"10 10 {SIPS} v6only.aaaa.{DOMAIN}.")
         self.zone.add(f"v6only.aaaa.{DOMAIN}.", "AAAA", "::1")
-        self.scenarios["aaaa_only"] = Scenario("aaaa_only", f"sips:webex@aaaa.{DOMAIN}", f"v6only.aaaa.{DOMAIN}",
-                                               None)
+        self.scenarios["aaaa_only"] = Scenario("aaaa_only", f"sips:webex@aaaa.{DOMAIN}", f"v6only.aaaa.{DOMAIN}", None)
         self.fqdn_scenario("no_ptr", f"noptr.{DOMAIN}", 15, ptr=False)
         self.fqdn_scenario("bad_ptr", f"badptr.{DOMAIN}", 16, ptr=False)
         self.ptr(16, f"elsewhere.{DOMAIN}")
         self.zone.add(f"elsewhere.{DOMAIN}.", "A", self.address(16))
         self.fqdn_scenario("expired", f"expired.{DOMAIN}", 17, not_before=t - 400 * DAY, not_after=t - 2 * DAY)
-        self.fqdn_scenario("not_yet_valid", f"notyet.{DOMAIN}", 18, not_before=t + 10 * DAY,
-                           not_after=t + 400 * DAY)
+        self.fqdn_scenario("not_yet_valid", f"notyet.{DOMAIN}", 18, not_before=t + 10 * DAY, not_after=t + 400 * DAY)
         self.fqdn_scenario("expiring", f"expiring.{DOMAIN}", 19, not_after=t + 10 * DAY)
         self.fqdn_scenario("wrong_name", f"wrongname.{DOMAIN}", 20, sans=[f"other.{DOMAIN}"])
         self.fqdn_scenario("wildcard", f"sbc.wild.{DOMAIN}", 21, sans=[f"*.wild.{DOMAIN}"])
@@ -132,8 +132,9 @@ class PeerPlan:
         # Kamailio 5.6 has no TLS-1.3-only method. An ECDSA key with only RSA-authenticated TLS 1.2
         # suites leaves a TLS 1.2 client nothing to agree on, while TLS 1.3 suites (independent of the
         # cipher list and of the key type) still work: a server that completes only TLS 1.3.
-        self.fqdn_scenario("tls13_only", f"tls13.{DOMAIN}", 26, kind="ec",
-                           profile={"cipher_list": "ECDHE-RSA-AES128-GCM-SHA256"})
+        self.fqdn_scenario(
+            "tls13_only", f"tls13.{DOMAIN}", 26, kind="ec", profile={"cipher_list": "ECDHE-RSA-AES128-GCM-SHA256"}
+        )
         self.fqdn_scenario("tls12_only", f"tls12.{DOMAIN}", 27, profile={"method": "TLSv1.2"})
         self.fqdn_scenario("nothing_listening", f"closed.{DOMAIN}", 28, listen=False)
         self.fqdn_scenario("silent", f"silent.{DOMAIN}", 29, listen=False)
@@ -161,10 +162,12 @@ class PeerPlan:
         # still fails OUT-HOST, because Webex would never call it there.
         self.serve(13, self.scenarios["a_only"].leaf, port=5080)
         fqdn = self.scenarios["a_only"].fqdn
-        self.scenarios["port_5080"] = Scenario("port_5080", f"sips:webex@{fqdn}:5080", fqdn, 13,
-                                               self.scenarios["a_only"].leaf)
-        self.scenarios["port_5061"] = Scenario("port_5061", f"sips:webex@{fqdn}:5061", fqdn, 13,
-                                               self.scenarios["a_only"].leaf)
+        self.scenarios["port_5080"] = Scenario(
+            "port_5080", f"sips:webex@{fqdn}:5080", fqdn, 13, self.scenarios["a_only"].leaf
+        )
+        self.scenarios["port_5061"] = Scenario(
+            "port_5061", f"sips:webex@{fqdn}:5061", fqdn, 13, self.scenarios["a_only"].leaf
+        )
 
     def _clean(self):
         """Two SRV targets at different priorities, each with A, PTR and its own full-chain leaf."""
@@ -212,8 +215,12 @@ class PeerPlan:
         self.newca_uri = f"sips:b2b@newca.{DOMAIN}"
         self.zone.add(f"_sips._tcp.newca.{DOMAIN}.", "SRV", f"10 10 {SIPS} edge.newca.{DOMAIN}.")
         self.host(f"edge.newca.{DOMAIN}", 45)
-        self.serve(45, self.pki.leaf("in-edge-newca", sans=[f"edge.newca.{DOMAIN}", self.tls_verify_subject_name],
-                                     issuer="outside"))
+        self.serve(
+            45,
+            self.pki.leaf(
+                "in-edge-newca", sans=[f"edge.newca.{DOMAIN}", self.tls_verify_subject_name], issuer="outside"
+            ),
+        )
         self.sbc_fqdn = f"sbc.origin.{DOMAIN}"
         self.host(self.sbc_fqdn, 41)
         self.sbc_noptr_fqdn = f"noptr.origin.{DOMAIN}"
@@ -227,8 +234,9 @@ class PeerPlan:
             "good": self.pki.leaf("in-sbc-good", sans=sans),
             "server_only": self.pki.leaf("in-sbc-serveronly", sans=sans, ekus=[SERVER_AUTH]),
             "untrusted": self.pki.leaf("in-sbc-untrusted", sans=sans, issuer="outside"),
-            "expired": self.pki.leaf("in-sbc-expired", sans=sans, not_before=now() - 400 * DAY,
-                                     not_after=now() - 2 * DAY),
+            "expired": self.pki.leaf(
+                "in-sbc-expired", sans=sans, not_before=now() - 400 * DAY, not_after=now() - 2 * DAY
+            ),
             "expiring": self.pki.leaf("in-sbc-expiring", sans=sans, not_after=now() + 10 * DAY),
         }
 
@@ -237,8 +245,11 @@ class PeerPlan:
         """Stand-ins for an Expressway-E's SIP TLS port, one per certificate (EXP-CERT reads it off the wire)."""
         self.expressway_e = {}
         t = now()
-        for name, index, leaf in (("good", 50, {}), ("server_only", 51, {"ekus": [SERVER_AUTH]}),
-                                  ("expired", 52, {"not_before": t - 400 * DAY, "not_after": t - 2 * DAY})):
+        for name, index, leaf in (
+            ("good", 50, {}),
+            ("server_only", 51, {"ekus": [SERVER_AUTH]}),
+            ("expired", 52, {"not_before": t - 400 * DAY, "not_after": t - 2 * DAY}),
+        ):
             fqdn = f"expe-{name.replace('_', '')}.{DOMAIN}"
             self.host(fqdn, index)
             cert = self.pki.leaf(f"expe-{name}", sans=[fqdn], **leaf)
@@ -259,7 +270,9 @@ def webex_peers(peer_plan, named_server, sips_server):
     peer_plan.dns_port = named_server.port
     peer_plan.processes = (named_server, sips_server)
     peer_plan.common_args = {
-        "resolvers": ["127.0.0.1"], "resolver_port": named_server.port,
-        "ca_bundle": str(peer_plan.pki.ca_bundle), "timeout": 2,
+        "resolvers": ["127.0.0.1"],
+        "resolver_port": named_server.port,
+        "ca_bundle": str(peer_plan.pki.ca_bundle),
+        "timeout": 2,
     }
     return peer_plan

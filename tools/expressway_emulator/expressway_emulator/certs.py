@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Trusted CA store (PEM text out, multipart upload in) and the server certificate."""
+
 import email.parser
 import email.policy
 import re
@@ -14,8 +15,10 @@ from expressway_emulator.errors import ApiError, bad_request
 _BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\r?\n(.*?)-----END \1-----", re.S)
 
 
-HTML_PAGE = ("<!DOCTYPE html>\n<html><head><title>Expressway</title></head>"
-             "<body><form action=\"/login\">Session expired: please log in.</form></body></html>\n")
+HTML_PAGE = (
+    "<!DOCTYPE html>\n<html><head><title>Expressway</title></head>"
+    "<body><form action=\"/login\">Session expired: please log in.</form></body></html>\n"
+)
 
 
 class PemText(str):
@@ -76,8 +79,10 @@ class RootCerts:
                 state.root_pems.append(pem)
                 added += 1
         skipped = len(certs) - added
-        return 200, {"Message": f"{added} certificate(s) added to the trusted CA list"
-                                f"{f', {skipped} already present' if skipped else ''}."}
+        return 200, {
+            "Message": f"{added} certificate(s) added to the trusted CA list"
+            f"{f', {skipped} already present' if skipped else ''}."
+        }
 
 
 class ServerCert:

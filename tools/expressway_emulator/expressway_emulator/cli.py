@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Command line: one instance (--listen) or a fleet (--fleet), a ready file, clean exit on SIGTERM."""
+
 import argparse
 import json
 import os
@@ -19,8 +20,17 @@ from expressway_emulator.state import CLUSTER_ROLES, PRODUCTS, InstanceConfig, I
 from expressway_emulator.switches import SWITCHES
 from expressway_emulator.tls import Pki
 
-INSTANCE_KEYS = ("name", "listen", "product", "version", "cluster_role", "seed", "system_name",
-                 "advanced_networking", "fail_after_apply") + tuple(SWITCHES)
+INSTANCE_KEYS = (
+    "name",
+    "listen",
+    "product",
+    "version",
+    "cluster_role",
+    "seed",
+    "system_name",
+    "advanced_networking",
+    "fail_after_apply",
+) + tuple(SWITCHES)
 
 
 def parse_args(argv):
@@ -36,10 +46,14 @@ def parse_args(argv):
     parser.add_argument("--advanced-networking", action="store_true", help="allow firewall Interface LAN2")
     parser.add_argument("--seed", help="JSON file pre-populating the instance")
     for name, (choices, text) in SWITCHES.items():
-        parser.add_argument("--" + name.replace("_", "-"), choices=choices, default=choices[0],
-                            help=f"{text} (default {choices[0]})")
-    parser.add_argument("--fail-after-apply", default="",
-                        help="METHOD:N:ANSWER[,...]: apply the Nth write of METHOD, then answer 500 or reset")
+        parser.add_argument(
+            "--" + name.replace("_", "-"), choices=choices, default=choices[0], help=f"{text} (default {choices[0]})"
+        )
+    parser.add_argument(
+        "--fail-after-apply",
+        default="",
+        help="METHOD:N:ANSWER[,...]: apply the Nth write of METHOD, then answer 500 or reset",
+    )
     parser.add_argument("--cert", help="server certificate PEM (default: generated from a private CA)")
     parser.add_argument("--key", help="server private key PEM (with --cert)")
     parser.add_argument("--state-dir", help="where CA and certificates are kept (default: a temp dir)")
@@ -68,13 +82,18 @@ def _instance(spec, base_dir):
         raise ValueError(f"unknown fleet instance key(s): {', '.join(unknown)}")
     host, port = _split_listen(spec["listen"])
     return InstanceConfig(
-        name=spec.get("name") or "", host=host, port=port,
-        product=spec.get("product", "expressway-e"), version=spec.get("version", "X14.3.2"),
-        cluster_role=spec.get("cluster_role") or "standalone", system_name=spec.get("system_name", ""),
+        name=spec.get("name") or "",
+        host=host,
+        port=port,
+        product=spec.get("product", "expressway-e"),
+        version=spec.get("version", "X14.3.2"),
+        cluster_role=spec.get("cluster_role") or "standalone",
+        system_name=spec.get("system_name", ""),
         advanced_networking=bool(spec.get("advanced_networking", False)),
         seed=load_seed(spec.get("seed"), base_dir),
         switches={name: spec[name] for name in SWITCHES if spec.get(name) is not None},
-        fail_after_apply=spec.get("fail_after_apply") or "")
+        fail_after_apply=spec.get("fail_after_apply") or "",
+    )
 
 
 def instance_configs(args):
@@ -82,11 +101,23 @@ def instance_configs(args):
         fleet = json.loads(Path(args.fleet).read_text(encoding="utf-8"))
         specs = fleet["instances"] if isinstance(fleet, dict) else fleet
         return [_instance(spec, Path(args.fleet).parent) for spec in specs]
-    return [_instance({"name": args.name, "listen": args.listen, "product": args.product,
-                       "version": args.version, "cluster_role": args.cluster_role,
-                       "system_name": args.system_name, "advanced_networking": args.advanced_networking,
-                       "seed": args.seed, "fail_after_apply": args.fail_after_apply,
-                       **{name: getattr(args, name) for name in SWITCHES}}, Path.cwd())]
+    return [
+        _instance(
+            {
+                "name": args.name,
+                "listen": args.listen,
+                "product": args.product,
+                "version": args.version,
+                "cluster_role": args.cluster_role,
+                "system_name": args.system_name,
+                "advanced_networking": args.advanced_networking,
+                "seed": args.seed,
+                "fail_after_apply": args.fail_after_apply,
+                **{name: getattr(args, name) for name in SWITCHES},
+            },
+            Path.cwd(),
+        )
+    ]
 
 
 def _password(args):
@@ -100,10 +131,21 @@ def _url(server):
 
 
 def _write_ready(path, servers, pki):
-    doc = {"instances": [{"name": s.state.config.name, "url": _url(s), "instance": s.instance,
-                          "product": s.state.config.product, "version": s.state.config.version,
-                          "cluster_role": s.state.config.cluster_role} for s in servers],
-           "ca": str(pki.ca_path.resolve()), "pid": os.getpid()}
+    doc = {
+        "instances": [
+            {
+                "name": s.state.config.name,
+                "url": _url(s),
+                "instance": s.instance,
+                "product": s.state.config.product,
+                "version": s.state.config.version,
+                "cluster_role": s.state.config.cluster_role,
+            }
+            for s in servers
+        ],
+        "ca": str(pki.ca_path.resolve()),
+        "pid": os.getpid(),
+    }
     tmp = Path(f"{path}.tmp")
     tmp.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     tmp.replace(path)  # atomic, so a waiting test never reads half a file
@@ -134,12 +176,17 @@ def main(argv=None):
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    threads = [threading.Thread(target=s.serve_forever, args=(0.05,), name=s.state.config.name, daemon=True) for s in servers]
+    threads = [
+        threading.Thread(target=s.serve_forever, args=(0.05,), name=s.state.config.name, daemon=True) for s in servers
+    ]
     for thread in threads:
         thread.start()
     for server in servers:
-        print(f"{server.state.config.name}: {_url(server)} ({server.state.config.system_type} "
-              f"{server.state.config.version}, {server.state.config.cluster_role})", flush=True)
+        print(
+            f"{server.state.config.name}: {_url(server)} ({server.state.config.system_type} "
+            f"{server.state.config.version}, {server.state.config.cluster_role})",
+            flush=True,
+        )
     if args.ready_file:
         _write_ready(args.ready_file, servers, pki)
     while not stop.wait(0.1):

@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Typed fields and the strict body check every write goes through."""
+
 from expressway_emulator.errors import bad_request
 from expressway_emulator.validators import ip_version, is_fqdn, is_hostname_label
 
@@ -11,9 +12,19 @@ ON_OFF = ("On", "Off")
 class Field:
     """One body key: its JSON type, allowed values and default (None = no default)."""
 
-    def __init__(self, kind, default=None, choices=None, low=None, high=None,
-                 required=False, readonly=False, max_len=None, min_len=0):
-        self.kind = kind            # enum | int | str | fqdn | label | ip | host
+    def __init__(
+        self,
+        kind,
+        default=None,
+        choices=None,
+        low=None,
+        high=None,
+        required=False,
+        readonly=False,
+        max_len=None,
+        min_len=0,
+    ):
+        self.kind = kind  # enum | int | str | fqdn | label | ip | host
         self.default = default
         self.choices = choices
         self.low, self.high = low, high
@@ -82,9 +93,13 @@ def json_schema(schema):
             props[key]["default"] = field.default
         if field.readonly:
             props[key]["readOnly"] = True
-    return {"$schema": "http://json-schema.org/draft-04/schema#", "type": "object",
-            "additionalProperties": False, "properties": props,
-            "required": [key for key, field in schema.items() if field.required]}
+    return {
+        "$schema": "http://json-schema.org/draft-04/schema#",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": props,
+        "required": [key for key, field in schema.items() if field.required],
+    }
 
 
 def _check_known(schema, body, allow_readonly):
@@ -104,8 +119,9 @@ def build_new(schema, body, allow_readonly=False):
     if missing:
         raise bad_request(f"Missing required key(s): {', '.join(missing)}")
     # Keys come back in schema order, like a real box renders its own objects.
-    return {key: body.get(key, field.default) for key, field in schema.items()
-            if key in body or field.default is not None}
+    return {
+        key: body.get(key, field.default) for key, field in schema.items() if key in body or field.default is not None
+    }
 
 
 def apply_update(schema, current, body):

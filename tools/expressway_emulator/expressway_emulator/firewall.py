@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Firewall rules: edits go to a pending set; activation copies it to the active set."""
+
 import copy
 
 from expressway_emulator.errors import bad_request
@@ -54,8 +55,10 @@ class FirewallConfiguration:
         del state.fw_pending[body["Index"]]
         if state.config.switches["firewall_index"] == "compact":
             # The rules after the deleted one move up: Index is a position, not an identity.
-            state.fw_pending = {number: dict(rule, Index=number)
-                                for number, (_index, rule) in enumerate(sorted(state.fw_pending.items()), start=1)}
+            state.fw_pending = {
+                number: dict(rule, Index=number)
+                for number, (_index, rule) in enumerate(sorted(state.fw_pending.items()), start=1)
+            }
         return 200, DELETED
 
     @staticmethod
@@ -77,8 +80,10 @@ class FirewallActivation:
         seen = {}
         for index, rule in sorted(state.fw_pending.items()):
             if rule["Priority"] in seen:
-                raise bad_request(f"Cannot activate firewall rules: rules {seen[rule['Priority']]} and {index} "
-                                  f"share priority {rule['Priority']}")
+                raise bad_request(
+                    f"Cannot activate firewall rules: rules {seen[rule['Priority']]} and {index} "
+                    f"share priority {rule['Priority']}"
+                )
             seen[rule["Priority"]] = index
         state.fw_active = [copy.deepcopy(rule) for _index, rule in sorted(state.fw_pending.items())]
         return 200, {"Message": "Firewall rules activated."}

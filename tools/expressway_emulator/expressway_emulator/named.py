@@ -2,12 +2,18 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Collections keyed by ``Name``: the zone kinds and search rules, with their cross references."""
+
 import re
 
 from expressway_emulator.errors import bad_request
 from expressway_emulator.fields import apply_update, build_new
 from expressway_emulator.schemas import (
-    BUILTIN_ZONES, MAX_RULES, MAX_ZONES, SEARCH_RULE, ZONE_KINDS, ZONE_NAME,
+    BUILTIN_ZONES,
+    MAX_RULES,
+    MAX_ZONES,
+    SEARCH_RULE,
+    ZONE_KINDS,
+    ZONE_NAME,
 )
 
 CREATED = {"Message": "The item was created successfully."}
@@ -127,8 +133,10 @@ class SearchRuleCollection:
                 raise bad_request(f"A search rule named '{new_name}' already exists")
             obj["Name"] = new_name
         # Rebuild to keep the rule order while replacing (or renaming) one entry in place.
-        state.rules = {(obj["Name"] if key == current["Name"] else key): (obj if key == current["Name"] else rule)
-                       for key, rule in state.rules.items()}
+        state.rules = {
+            (obj["Name"] if key == current["Name"] else key): (obj if key == current["Name"] else rule)
+            for key, rule in state.rules.items()
+        }
         return 200, UPDATED
 
     def delete(self, state, body):

@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The request log tests read: one JSON line per request, flushed at once, no secrets."""
+
 import datetime
 import json
 import threading
@@ -12,8 +13,10 @@ _SECRET_WORDS = ("password", "secret", "token")
 def redact(value):
     """A copy of a parsed body with password-like values replaced."""
     if isinstance(value, dict):
-        return {key: "********" if any(word in key.lower() for word in _SECRET_WORDS) else redact(item)
-                for key, item in value.items()}
+        return {
+            key: "********" if any(word in key.lower() for word in _SECRET_WORDS) else redact(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list):
         return [redact(item) for item in value]
     return value
@@ -31,8 +34,12 @@ class RequestLog:
             return
         entry = {
             "ts": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds"),
-            "instance": instance, "name": name, "method": method, "path": path,
-            "status": status, "body": redact(body),
+            "instance": instance,
+            "name": name,
+            "method": method,
+            "path": path,
+            "status": status,
+            "body": redact(body),
         }
         line = json.dumps(entry, sort_keys=False)
         with self._lock:

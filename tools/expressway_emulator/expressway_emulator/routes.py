@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Which resources exist under ``/api/provisioning`` on which product and version, and the RAML."""
+
 import json
 from dataclasses import dataclass
 
@@ -19,14 +20,14 @@ CSRF_SINCE = "X14.2"
 
 @dataclass
 class Route:
-    path: str                 # relative to /api/provisioning, no leading slash
+    path: str  # relative to /api/provisioning, no leading slash
     handler: object
     methods: tuple
     description: str
-    product: str = None       # None: both products
-    since: str = None         # first version that serves it
+    product: str = None  # None: both products
+    since: str = None  # first version that serves it
     cluster_wide: bool = False  # replicated config: a peer refuses writes
-    named: bool = False       # supports GET <path>/name/<Name>
+    named: bool = False  # supports GET <path>/name/<Name>
 
     def served_by(self, config):
         if self.product and self.product != config.product:
@@ -35,8 +36,15 @@ class Route:
 
 
 def _zone(kind, path, label, product=None):
-    return Route(path, ZoneCollection(kind), ("GET", "POST", "PUT", "DELETE"), label,
-                 product=product, cluster_wide=True, named=True)
+    return Route(
+        path,
+        ZoneCollection(kind),
+        ("GET", "POST", "PUT", "DELETE"),
+        label,
+        product=product,
+        cluster_wide=True,
+        named=True,
+    )
 
 
 ROUTES = [
@@ -45,19 +53,46 @@ ROUTES = [
     _zone("neighborzone", "common/zone/neighborzone", "Neighbor zones"),
     _zone("traversalserver", "edge/zone/traversalserver", "Traversal server zones", "expressway-e"),
     _zone("traversalclient", "controller/zone/traversalclient", "Traversal client zones", "expressway-c"),
-    Route("common/searchrule", SearchRuleCollection(), ("GET", "POST", "PUT", "DELETE"), "Search rules",
-          cluster_wide=True, named=True),
+    Route(
+        "common/searchrule",
+        SearchRuleCollection(),
+        ("GET", "POST", "PUT", "DELETE"),
+        "Search rules",
+        cluster_wide=True,
+        named=True,
+    ),
     Route("common/dns/dns", DnsSettings(), ("GET", "PUT"), "DNS settings (per peer)"),
-    Route("common/dns/dnsserver", DnsServers(), ("GET", "POST", "PUT", "DELETE"),
-          "Default DNS servers (per peer)"),
-    Route("common/protocol/sip/configuration", SipConfiguration(), ("GET", "PUT"), "SIP protocol settings",
-          cluster_wide=True),
-    Route("common/firewallrules/configuration", FirewallConfiguration(), ("GET", "POST", "PUT", "DELETE"),
-          "Firewall rules, pending set", since=FIREWALL_SINCE, cluster_wide=True),
-    Route("common/firewallrules/activation", FirewallActivation(), ("PUT",), "Activate pending firewall rules",
-          since=FIREWALL_SINCE, cluster_wide=True),
-    Route("common/current/active/firewallrules", FirewallActive(), ("GET",), "Firewall rules, active set",
-          since=FIREWALL_SINCE),
+    Route("common/dns/dnsserver", DnsServers(), ("GET", "POST", "PUT", "DELETE"), "Default DNS servers (per peer)"),
+    Route(
+        "common/protocol/sip/configuration",
+        SipConfiguration(),
+        ("GET", "PUT"),
+        "SIP protocol settings",
+        cluster_wide=True,
+    ),
+    Route(
+        "common/firewallrules/configuration",
+        FirewallConfiguration(),
+        ("GET", "POST", "PUT", "DELETE"),
+        "Firewall rules, pending set",
+        since=FIREWALL_SINCE,
+        cluster_wide=True,
+    ),
+    Route(
+        "common/firewallrules/activation",
+        FirewallActivation(),
+        ("PUT",),
+        "Activate pending firewall rules",
+        since=FIREWALL_SINCE,
+        cluster_wide=True,
+    ),
+    Route(
+        "common/current/active/firewallrules",
+        FirewallActive(),
+        ("GET",),
+        "Firewall rules, active set",
+        since=FIREWALL_SINCE,
+    ),
     Route("certs/root", RootCerts(), ("GET", "POST"), "Trusted CA certificates (PEM)", cluster_wide=True),
     Route("certs/server", ServerCert(), ("GET",), "Server certificate (PEM)"),
 ]
@@ -72,19 +107,30 @@ def resolve(config, segments):
         if path == route.path:
             return route, None
         parts = route.path.count("/") + 1
-        if (route.named and len(segments) == parts + 2 and "/".join(segments[:parts]) == route.path
-                and segments[parts] == "name"
-                and version_at_least(config.version_tuple, NAME_FILTER_SINCE)):
+        if (
+            route.named
+            and len(segments) == parts + 2
+            and "/".join(segments[:parts]) == route.path
+            and segments[parts] == "name"
+            and version_at_least(config.version_tuple, NAME_FILTER_SINCE)
+        ):
             return route, segments[parts + 1]
     return None
 
 
 def raml(config):
     """A RAML 0.8 description of what this instance serves."""
-    lines = ["#%RAML 0.8", f"title: {config.system_type} provisioning API (emulated)",
-             f"version: {config.version}", "baseUri: https://{host}/api/provisioning",
-             "mediaType: application/json", "securitySchemes:", "  - basic:",
-             "      type: Basic Authentication", "securedBy: [basic]"]
+    lines = [
+        "#%RAML 0.8",
+        f"title: {config.system_type} provisioning API (emulated)",
+        f"version: {config.version}",
+        "baseUri: https://{host}/api/provisioning",
+        "mediaType: application/json",
+        "securitySchemes:",
+        "  - basic:",
+        "      type: Basic Authentication",
+        "securedBy: [basic]",
+    ]
     for route in ROUTES:
         if not route.served_by(config):
             continue

@@ -6,6 +6,7 @@
 Keys the contract marks as confidence L are spelled as the contract spells them; keys the contract
 does not list at all (other zone types, SIP settings) are documented in docs/emulator.md.
 """
+
 from expressway_emulator.fields import enum, integer, on_off, text
 
 ZONE_NAME = text(50, default=None, min_len=1, required=True)
@@ -55,11 +56,10 @@ def _peer_zone(transport_default, port_default, peers):
 
 
 NEIGHBOR_ZONE = _peer_zone("TLS", 5061, peers=6)
-TRAVERSAL_SERVER_ZONE = dict(_peer_zone("TLS", 7001, peers=0),
-                             SIPTLSVerifySubjectName=text(253, kind="fqdn"),
-                             AuthenticationUserName=text(128))
-TRAVERSAL_CLIENT_ZONE = dict(_peer_zone("TLS", 7001, peers=6),
-                             AuthenticationUserName=text(128))
+TRAVERSAL_SERVER_ZONE = dict(
+    _peer_zone("TLS", 7001, peers=0), SIPTLSVerifySubjectName=text(253, kind="fqdn"), AuthenticationUserName=text(128)
+)
+TRAVERSAL_CLIENT_ZONE = dict(_peer_zone("TLS", 7001, peers=6), AuthenticationUserName=text(128))
 
 SEARCH_RULE = {
     "Name": text(50, default=None, min_len=1, required=True),

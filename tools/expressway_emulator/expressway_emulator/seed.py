@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Pre-populate an instance from a seed document, through the same checks as API writes."""
+
 import json
 from pathlib import Path
 
@@ -41,10 +42,11 @@ def apply_seed(state, seed):
             raise ValueError(f"zone kind {kind!r} does not exist on {state.config.product}")
         steps += [(f"zones.{kind}", ZoneCollection(kind).post, zone) for zone in zones]
     rules = SearchRuleCollection()
-    steps += [("searchrules", lambda st, body: rules.post(st, body, seeding=True), rule)
-              for rule in seed.get("searchrules", [])]
-    steps += [("dnsservers", DnsServers().post, {"DefaultDNSServers": server})
-              for server in seed.get("dnsservers", [])]
+    steps += [
+        ("searchrules", lambda st, body: rules.post(st, body, seeding=True), rule)
+        for rule in seed.get("searchrules", [])
+    ]
+    steps += [("dnsservers", DnsServers().post, {"DefaultDNSServers": server}) for server in seed.get("dnsservers", [])]
     if "dns" in seed:
         steps.append(("dns", DnsSettings().put, seed["dns"]))
     if "sip" in seed:

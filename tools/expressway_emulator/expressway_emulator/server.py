@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The HTTPS server: parse, authenticate, route, answer, log."""
+
 import json
 import socket
 import ssl
@@ -112,8 +113,9 @@ class Handler(BaseHTTPRequestHandler):
             answer = self._dispatch(raw)
         except ApiError as err:
             answer = Answer(err.status, {"Message": err.message}, err.headers)
-        self.server.reqlog.write(self.server.instance, self.server.state.config.name, self.command,
-                                 self.path, answer.status, logged_body)
+        self.server.reqlog.write(
+            self.server.instance, self.server.state.config.name, self.command, self.path, answer.status, logged_body
+        )
         if answer.status == RESET:
             self.close_connection = True  # the write stays applied; the client never hears of it
             return
@@ -146,15 +148,17 @@ class Handler(BaseHTTPRequestHandler):
         prefix = next((p for p in PREFIXES if self.path.startswith(p)), None)
         if prefix is None:
             raise not_found()
-        segments = [unquote(part) for part in self.path[len(prefix):].split("/")]
+        segments = [unquote(part) for part in self.path[len(prefix) :].split("/")]
         found = resolve(state.config, segments)
         if found is None:
             raise not_found()
         route, name = found
         self._allow(("GET",) if name is not None else route.methods)
         if self.command != "GET" and route.cluster_wide and state.config.cluster_role == "peer":
-            raise bad_request("This system is a cluster peer: configuration is replicated from the "
-                              "cluster primary. Make this change on the primary.")
+            raise bad_request(
+                "This system is a cluster peer: configuration is replicated from the "
+                "cluster primary. Make this change on the primary."
+            )
         with state.lock:
             return self._call(route, name, raw)
 

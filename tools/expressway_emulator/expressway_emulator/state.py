@@ -5,6 +5,7 @@
 
 State lives in memory only: a restart of the process starts from the seed again.
 """
+
 import hashlib
 import threading
 import time
@@ -91,5 +92,8 @@ class InstanceState:
         return sum(len(zones) for zones in self.zones.values())
 
     def rules_referencing(self, zone_name):
-        return [rule["Name"] for rule in self.rules.values()
-                if zone_name in (rule.get("TargetName"), rule.get("SourceName"))]
+        return [
+            rule["Name"]
+            for rule in self.rules.values()
+            if zone_name in (rule.get("TargetName"), rule.get("SourceName"))
+        ]

@@ -7,23 +7,33 @@ The first choice of each switch is the default and is what the emulator always a
 switch existed. Every switch is settable per fleet instance (same key) and on the command line
 (``--name-miss`` for ``name_miss``, ...).
 """
+
 import re
 
 SWITCHES = {
-    "name_miss": (("empty-list", "empty-object", "404", "400"),
-                  "answer of GET <collection>/name/<Name> for a name that does not exist"),
+    "name_miss": (
+        ("empty-list", "empty-object", "404", "400"),
+        "answer of GET <collection>/name/<Name> for a name that does not exist",
+    ),
     "create_status": (("201", "200"), "status of a POST that creates"),
-    "singleton_shape": (("mixed", "object", "array"),
-                        "singletons (sysinfo, DNS settings, SIP): as seen on real boxes (mixed), "
-                        "always a bare object, or always a one-element array"),
-    "dns_server_shape": (("bare", "wrapped", "wrapped-list", "list-of-wrappers"),
-                         "GET common/dns/dnsserver: bare list, {DefaultDNSServers: object}, "
-                         "{DefaultDNSServers: [objects]} or [{DefaultDNSServers: object}, ...]"),
-    "firewall_index": (("stable", "compact"),
-                       "after a firewall rule DELETE: the others keep their Index, or are renumbered 1..n"),
-    "certs_root_answer": (("pem", "html", "empty", "garbage"),
-                          "what GET certs/root answers with 200: the store as PEM, a web page, an empty "
-                          "body, or text that is not PEM"),
+    "singleton_shape": (
+        ("mixed", "object", "array"),
+        "singletons (sysinfo, DNS settings, SIP): as seen on real boxes (mixed), "
+        "always a bare object, or always a one-element array",
+    ),
+    "dns_server_shape": (
+        ("bare", "wrapped", "wrapped-list", "list-of-wrappers"),
+        "GET common/dns/dnsserver: bare list, {DefaultDNSServers: object}, "
+        "{DefaultDNSServers: [objects]} or [{DefaultDNSServers: object}, ...]",
+    ),
+    "firewall_index": (
+        ("stable", "compact"),
+        "after a firewall rule DELETE: the others keep their Index, or are renumbered 1..n",
+    ),
+    "certs_root_answer": (
+        ("pem", "html", "empty", "garbage"),
+        "what GET certs/root answers with 200: the store as PEM, a web page, an empty body, or text that is not PEM",
+    ),
 }
 
 FAULT_RE = re.compile(r"^(POST|PUT|DELETE):([1-9][0-9]*):(500|reset)$")
@@ -47,8 +57,10 @@ def parse_faults(value):
     for item in [part.strip() for part in str(value or "").split(",") if part.strip()]:
         match = FAULT_RE.match(item)
         if not match:
-            raise ValueError(f"fail_after_apply entry {item!r} is not METHOD:N:ANSWER "
-                             "(METHOD POST, PUT or DELETE; N from 1; ANSWER 500 or reset)")
+            raise ValueError(
+                f"fail_after_apply entry {item!r} is not METHOD:N:ANSWER "
+                "(METHOD POST, PUT or DELETE; N from 1; ANSWER 500 or reset)"
+            )
         faults.append((match.group(1), int(match.group(2)), match.group(3)))
     return faults
 

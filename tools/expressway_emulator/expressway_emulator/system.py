@@ -2,6 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Singletons and small resources: system information, DNS settings and servers, SIP settings."""
+
 from expressway_emulator.errors import bad_request
 from expressway_emulator.fields import apply_update, build_new
 from expressway_emulator.named import CREATED, DELETED, UPDATED, _key_only

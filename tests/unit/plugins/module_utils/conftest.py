@@ -35,19 +35,35 @@ def make_cert(cn, issuer=None, ca=False, sans=None, ips=None, eku=None, days=(-1
     """(cert, key); issuer is a (cert, key) pair or None for self-signed."""
     key = key or ec.generate_private_key(ec.SECP256R1())
     issuer_cert, issuer_key = issuer if issuer else (None, key)
-    builder = (x509.CertificateBuilder().subject_name(_name(cn))
-               .issuer_name(issuer_cert.subject if issuer_cert else _name(cn))
-               .public_key(key.public_key()).serial_number(x509.random_serial_number())
-               .not_valid_before(NOW + days[0] * DAY).not_valid_after(NOW + days[1] * DAY)
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(cn))
+        .issuer_name(issuer_cert.subject if issuer_cert else _name(cn))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW + days[0] * DAY)
+        .not_valid_after(NOW + days[1] * DAY)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     # The extensions a real CA puts in: path validation (RFC 5280, web PKI profile) demands them.
-    usage = dict(digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-                 key_agreement=False, key_cert_sign=ca, crl_sign=ca, encipher_only=False, decipher_only=False)
+    usage = dict(
+        digital_signature=True,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=ca,
+        crl_sign=ca,
+        encipher_only=False,
+        decipher_only=False,
+    )
     builder = builder.add_extension(x509.KeyUsage(**usage), critical=True).add_extension(
-        x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False
+    )
     if issuer_cert is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
     general = [x509.DNSName(name) for name in sans or []]
     general += [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips or []]
     if general:
@@ -75,8 +91,11 @@ class Pki(object):
         if key is None:
             return str(chain), None
         key_file = tmp_path / ('%s.key' % name)
-        key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                               serialization.NoEncryption()))
+        key_file.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         return str(chain), str(key_file)
 
 
@@ -131,6 +150,7 @@ def tls_server():
         server = TlsServer(context, **kwargs)
         servers.append(server)
         return server
+
     yield start
     for server in servers:
         server.close()
@@ -180,6 +200,7 @@ def dns_responder():
         responder = DnsResponder(records)
         responders.append(responder)
         return responder
+
     yield start
     for responder in responders:
         responder.close()

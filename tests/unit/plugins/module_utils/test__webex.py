@@ -26,10 +26,10 @@ def test_provisioned_objects_pass_the_configuration_check(generation):
     zone = dict(objects['zone'])
     row, found, used = config.judge_zone(HOST, [zone], zone['name'], generation)
     assert row['status'] == 'pass' and used == generation, row['summary']
-    assert row['evidence']['recommendations'] == [r for r in row['evidence']['recommendations']
-                                                  if r['option'] not in _webex.ZONE_PROVISIONED]
-    rules = config.judge_rules(HOST, objects['search_rules'], found, generation, INPUTS['org_sip_domains'],
-                                      'Traversal')
+    assert row['evidence']['recommendations'] == [
+        r for r in row['evidence']['recommendations'] if r['option'] not in _webex.ZONE_PROVISIONED
+    ]
+    rules = config.judge_rules(HOST, objects['search_rules'], found, generation, INPUTS['org_sip_domains'], 'Traversal')
     assert statuses(rules) == ['pass', 'pass', 'pass'], [r['summary'] for r in rules]
     firewall = config_firewall.judge_firewall(HOST, objects['firewall_rules'], None, 'E')
     assert statuses(firewall) == ['pass', 'pass']
@@ -39,7 +39,8 @@ def test_every_profile_flow_is_what_the_firewall_rules_open():
     rules = _webex.firewall_rules('E')
     flows = config_firewall.default_flows('E')
     assert [(r['transport'], r['start_port'], r['end_port']) for r in rules] == [
-        (f['transport'], f['start_port'], f['end_port']) for f in flows]
+        (f['transport'], f['start_port'], f['end_port']) for f in flows
+    ]
     assert config_firewall.default_flows('C') == flows[:1]
 
 
@@ -58,17 +59,22 @@ def test_firewall_defaults_follow_product_and_version():
     assert [r['transport'] for r in signalling_only] == ['TCP']
     sources = _webex.host_objects({'firewall_webex_sources': ['192.0.2.0/24']}, E)['firewall_rules']
     assert [(r['address'], r['prefix_length'], r['priority']) for r in sources] == [
-        ('192.0.2.0', 24, 30000), ('0.0.0.0', 0, 30001)]
+        ('192.0.2.0', 24, 30000),
+        ('0.0.0.0', 0, 30001),
+    ]
 
 
-@pytest.mark.parametrize('inputs, system, words', [
-    ({}, dict(E, version='X8.5.2'), ['X8.5.2', 'older than X8.5.3']),
-    ({'generation': 'webex'}, dict(E, version='X8.11.3'), ['older than X8.11.4', 'webex domain generation']),
-    ({'manage_zone': True}, C, ['Expressway-C', 'manage_zone']),
-    ({'manage_zone': True, 'firewall_webex': True}, C, ['manage_zone', 'firewall_webex', 'are Expressway-E only']),
-    ({'firewall_extra_rules': [{'priority': 1}]}, dict(E, version='X8.9'), ['firewall rules need X8.10']),
-    ({}, dict(E, version='unknown'), ['cannot be read']),
-])
+@pytest.mark.parametrize(
+    'inputs, system, words',
+    [
+        ({}, dict(E, version='X8.5.2'), ['X8.5.2', 'older than X8.5.3']),
+        ({'generation': 'webex'}, dict(E, version='X8.11.3'), ['older than X8.11.4', 'webex domain generation']),
+        ({'manage_zone': True}, C, ['Expressway-C', 'manage_zone']),
+        ({'manage_zone': True, 'firewall_webex': True}, C, ['manage_zone', 'firewall_webex', 'are Expressway-E only']),
+        ({'firewall_extra_rules': [{'priority': 1}]}, dict(E, version='X8.9'), ['firewall rules need X8.10']),
+        ({}, dict(E, version='unknown'), ['cannot be read']),
+    ],
+)
 def test_gate_names_the_reason(inputs, system, words):
     reason = _webex.gate(dict(_webex.INPUTS, **inputs), system)
     assert reason and all(word in reason for word in words), reason
@@ -91,4 +97,3 @@ def test_overrides_win_over_the_profile_and_extra_rules_follow():
     rules = _webex.search_rules('Webex', 'webex', [], 200, '', [{'name': 'Mine', 'priority': 5}])
     assert [(r['name'], r['priority']) for r in rules] == [('Webex outbound', 200), ('Mine', 5)]
     assert rules[0]['pattern_string'] == _webex.GENERATIONS['webex']['alias_pattern']
-

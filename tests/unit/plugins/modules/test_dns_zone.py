@@ -15,30 +15,51 @@ PATH = '/common/zone/dnszone'
 BY_NAME = PATH + '/name/Webex%20B2B%20DNS'
 NAME = 'Webex B2B DNS'
 ON_BOX = {
-    'Name': NAME, 'HopCount': 15, 'H323Mode': 'On', 'SIPMode': 'On', 'SIPTLSVerifyMode': 'Off',
-    'SIPDefaultTransport': 'UDP', 'SIPMediaEncryptionMode': 'Auto', 'ZoneProfile': 'Default',
+    'Name': NAME,
+    'HopCount': 15,
+    'H323Mode': 'On',
+    'SIPMode': 'On',
+    'SIPTLSVerifyMode': 'Off',
+    'SIPDefaultTransport': 'UDP',
+    'SIPMediaEncryptionMode': 'Auto',
+    'ZoneProfile': 'Default',
     'SIPRecordRouteAddressType': 'IP',
 }
 
 
 def test_create_posts_only_given_options_and_diffs_from_empty():
     args = {'name': NAME, 'tls_verify_mode': True, 'fallback_transport_protocol': 'TLS', 'hop_count': 20}
-    result, adapter = run_module(dns_zone, args, [
-        Call('GET', BY_NAME, answer=[]),
-        Call('POST', PATH, body={'Name': NAME, 'SIPTLSVerifyMode': 'On', 'SIPDefaultTransport': 'TLS',
-                                 'HopCount': 20}, status=201),
-    ], diff=True)
+    result, adapter = run_module(
+        dns_zone,
+        args,
+        [
+            Call('GET', BY_NAME, answer=[]),
+            Call(
+                'POST',
+                PATH,
+                body={'Name': NAME, 'SIPTLSVerifyMode': 'On', 'SIPDefaultTransport': 'TLS', 'HopCount': 20},
+                status=201,
+            ),
+        ],
+        diff=True,
+    )
     assert result['changed'] is True
-    assert result['diff'] == {'before': {}, 'after': {'name': NAME, 'tls_verify_mode': True,
-                                                      'fallback_transport_protocol': 'TLS', 'hop_count': 20}}
+    assert result['diff'] == {
+        'before': {},
+        'after': {'name': NAME, 'tls_verify_mode': True, 'fallback_transport_protocol': 'TLS', 'hop_count': 20},
+    }
     assert result['dns_zone']['tls_verify_mode'] is True
 
 
 def test_create_accepts_200():
-    result, dummy = run_module(dns_zone, {'name': NAME}, [
-        Call('GET', BY_NAME, answer=[]),
-        Call('POST', PATH, body={'Name': NAME}, status=200),
-    ])
+    result, dummy = run_module(
+        dns_zone,
+        {'name': NAME},
+        [
+            Call('GET', BY_NAME, answer=[]),
+            Call('POST', PATH, body={'Name': NAME}, status=200),
+        ],
+    )
     assert result['changed'] is True
 
 
@@ -52,10 +73,15 @@ def test_converged_is_one_get_and_no_write():
 
 def test_update_sends_key_and_changed_keys_only():
     args = {'name': NAME, 'hop_count': 15, 'tls_verify_mode': True}
-    result, dummy = run_module(dns_zone, args, [
-        Call('GET', BY_NAME, answer=[ON_BOX]),
-        Call('PUT', PATH, body={'Name': NAME, 'SIPTLSVerifyMode': 'On'}),
-    ], diff=True)
+    result, dummy = run_module(
+        dns_zone,
+        args,
+        [
+            Call('GET', BY_NAME, answer=[ON_BOX]),
+            Call('PUT', PATH, body={'Name': NAME, 'SIPTLSVerifyMode': 'On'}),
+        ],
+        diff=True,
+    )
     assert result['changed'] is True
     assert result['diff']['before']['tls_verify_mode'] is False
     assert result['diff']['after']['tls_verify_mode'] is True
@@ -65,8 +91,7 @@ def test_update_sends_key_and_changed_keys_only():
 
 def test_check_mode_predicts_change_without_writing():
     args = {'name': NAME, 'tls_verify_mode': True}
-    result, adapter = run_module(dns_zone, args, [Call('GET', BY_NAME, answer=[ON_BOX])],
-                                 check_mode=True, diff=True)
+    result, adapter = run_module(dns_zone, args, [Call('GET', BY_NAME, answer=[ON_BOX])], check_mode=True, diff=True)
     assert result['changed'] is True
     assert writes(adapter) == []
     assert result['diff']['after']['tls_verify_mode'] is True
@@ -79,10 +104,15 @@ def test_check_mode_create_without_writing():
 
 
 def test_delete_sends_key_in_body_and_diffs_to_empty():
-    result, dummy = run_module(dns_zone, {'name': NAME, 'state': 'absent'}, [
-        Call('GET', BY_NAME, answer=[ON_BOX]),
-        Call('DELETE', PATH, body={'Name': NAME}),
-    ], diff=True)
+    result, dummy = run_module(
+        dns_zone,
+        {'name': NAME, 'state': 'absent'},
+        [
+            Call('GET', BY_NAME, answer=[ON_BOX]),
+            Call('DELETE', PATH, body={'Name': NAME}),
+        ],
+        diff=True,
+    )
     assert result['changed'] is True
     assert result['diff']['after'] == {}
     assert result['diff']['before']['name'] == NAME
@@ -95,18 +125,26 @@ def test_delete_of_absent_zone_changes_nothing():
 
 def test_name_filter_missing_falls_back_to_list():
     other = dict(ON_BOX, Name='Other')
-    result, dummy = run_module(dns_zone, {'name': NAME, 'hop_count': 15}, [
-        Call('GET', BY_NAME, status=404, answer={'Message': 'Not found'}),
-        Call('GET', PATH, answer=[other, ON_BOX]),
-    ])
+    result, dummy = run_module(
+        dns_zone,
+        {'name': NAME, 'hop_count': 15},
+        [
+            Call('GET', BY_NAME, status=404, answer={'Message': 'Not found'}),
+            Call('GET', PATH, answer=[other, ON_BOX]),
+        ],
+    )
     assert result['changed'] is False
 
 
 def test_filter_answer_is_rechecked_for_exact_name():
-    result, dummy = run_module(dns_zone, {'name': NAME}, [
-        Call('GET', BY_NAME, answer=[dict(ON_BOX, Name=NAME + ' 2')]),
-        Call('POST', PATH, body={'Name': NAME}),
-    ])
+    result, dummy = run_module(
+        dns_zone,
+        {'name': NAME},
+        [
+            Call('GET', BY_NAME, answer=[dict(ON_BOX, Name=NAME + ' 2')]),
+            Call('POST', PATH, body={'Name': NAME}),
+        ],
+    )
     assert result['changed'] is True
 
 
@@ -126,9 +164,13 @@ def test_bad_choice_fails_without_requests():
 
 
 def test_auth_error_carries_server_message_and_hides_password():
-    result, adapter = run_module(dns_zone, {'name': NAME}, [
-        Call('GET', BY_NAME, status=401, answer={'Message': 'Authentication failed'}),
-    ])
+    result, adapter = run_module(
+        dns_zone,
+        {'name': NAME},
+        [
+            Call('GET', BY_NAME, status=401, answer={'Message': 'Authentication failed'}),
+        ],
+    )
     assert result['failed'] is True
     assert result['status'] == 401
     assert 'Authentication failed' in result['msg'] and 'GET https://' in result['msg']
@@ -136,18 +178,26 @@ def test_auth_error_carries_server_message_and_hides_password():
 
 
 def test_server_validation_error_is_reported_with_method_url_and_message():
-    result, dummy = run_module(dns_zone, {'name': NAME, 'hop_count': 30}, [
-        Call('GET', BY_NAME, answer=[ON_BOX]),
-        Call('PUT', PATH, status=400, answer={'Message': 'HopCount: invalid'}),
-    ])
+    result, dummy = run_module(
+        dns_zone,
+        {'name': NAME, 'hop_count': 30},
+        [
+            Call('GET', BY_NAME, answer=[ON_BOX]),
+            Call('PUT', PATH, status=400, answer={'Message': 'HopCount: invalid'}),
+        ],
+    )
     assert result['failed'] is True
     assert result['msg'].startswith('PUT https://expressway.example.test:443/api/provisioning/common/zone/dnszone')
     assert result['server_message'] == 'HopCount: invalid'
 
 
 def test_v1_prefix_is_used_when_asked():
-    result, adapter = run_module(dns_zone, {'name': NAME, 'api_prefix': '/api/v1/provisioning'}, [
-        Call('GET', BY_NAME, answer=[ON_BOX]),
-    ])
+    result, adapter = run_module(
+        dns_zone,
+        {'name': NAME, 'api_prefix': '/api/v1/provisioning'},
+        [
+            Call('GET', BY_NAME, answer=[ON_BOX]),
+        ],
+    )
     assert result['changed'] is False
     assert adapter.sent[0][1].startswith('/api/v1/provisioning/')

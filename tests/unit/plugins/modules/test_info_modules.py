@@ -19,8 +19,9 @@ def test_dns_zone_info_lists_all_in_option_names():
 
 
 def test_dns_zone_info_one_by_name_and_missing():
-    result, dummy = run_module(dns_zone_info, {'name': 'B'}, [
-        Call('GET', '/common/zone/dnszone/name/B', answer=[ZONES[1]])])
+    result, dummy = run_module(
+        dns_zone_info, {'name': 'B'}, [Call('GET', '/common/zone/dnszone/name/B', answer=[ZONES[1]])]
+    )
     assert result['dns_zones'] == [{'name': 'B', 'hop_count': 7}]
     result, dummy = run_module(dns_zone_info, {'name': 'C'}, [Call('GET', '/common/zone/dnszone/name/C', answer=[])])
     assert result['dns_zones'] == []
@@ -29,12 +30,17 @@ def test_dns_zone_info_one_by_name_and_missing():
 def test_search_rule_info_maps_state_to_enabled():
     rules = [{'Name': 'R', 'Priority': 5, 'State': 'Disabled', 'MustAuthenticateRequest': 'Yes'}]
     result, dummy = run_module(search_rule_info, {}, [Call('GET', '/common/searchrule', answer=rules)])
-    assert result['search_rules'] == [{'name': 'R', 'priority': 5, 'enabled': False,
-                                       'must_authenticate_request': True}]
+    assert result['search_rules'] == [{'name': 'R', 'priority': 5, 'enabled': False, 'must_authenticate_request': True}]
 
 
-SYSINFO = {'ProductType': 'Expressway', 'SystemType': 'Expressway-E', 'SoftwareVersion': 'X14.3.2',
-           'SystemName': 'exp-e1', 'SerialNumber': 'ABC123', 'Uptime': 3600}
+SYSINFO = {
+    'ProductType': 'Expressway',
+    'SystemType': 'Expressway-E',
+    'SoftwareVersion': 'X14.3.2',
+    'SystemName': 'exp-e1',
+    'SerialNumber': 'ABC123',
+    'Uptime': 3600,
+}
 
 
 @pytest.mark.parametrize('answer', [SYSINFO, [SYSINFO]], ids=['object', 'list'])

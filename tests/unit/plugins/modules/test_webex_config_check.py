@@ -32,28 +32,86 @@ def certifi_pem(sha256):
 OTHER_ROOT = certifi_pem('96bcec06264976f37460779acf28c5a7cfe8a3c0aae11a8ffcee05c0bddf08c6')  # ISRG Root X1
 IDENTRUST = certifi_pem(IDENTRUST_SHA256)
 
-SYSINFO = {'ProductType': 'Expressway', 'SystemType': 'Expressway-E', 'SoftwareVersion': 'X14.3.2',
-           'SystemName': 'expe1'}
-ZONE = {'Name': 'Webex-B2B', 'ZoneProfile': 'Custom', 'SIPSearchAutoResponse': 'On', 'SIPTLSVerifyMode': 'On',
-        'SIPTLSVerifySubjectName': 'sip.webex.com', 'SIPDnsOverrideOverride': 'On',
-        'SIPDnsOverrideName': 'callservice.webex.com', 'SIPMode': 'On', 'SIPTLSVerifyInboundClassification': 'On',
-        'HopCount': 15}
+SYSINFO = {
+    'ProductType': 'Expressway',
+    'SystemType': 'Expressway-E',
+    'SoftwareVersion': 'X14.3.2',
+    'SystemName': 'expe1',
+}
+ZONE = {
+    'Name': 'Webex-B2B',
+    'ZoneProfile': 'Custom',
+    'SIPSearchAutoResponse': 'On',
+    'SIPTLSVerifyMode': 'On',
+    'SIPTLSVerifySubjectName': 'sip.webex.com',
+    'SIPDnsOverrideOverride': 'On',
+    'SIPDnsOverrideName': 'callservice.webex.com',
+    'SIPMode': 'On',
+    'SIPTLSVerifyInboundClassification': 'On',
+    'HopCount': 15,
+}
 TRAVERSAL = {'Name': 'To-Internal', 'HopCount': 15}
 RULES = [
-    {'Name': 'Webex-B2B outbound', 'Priority': 100, 'Source': 'Any', 'Mode': 'AliasPatternMatch',
-     'PatternType': 'Regex', 'PatternString': r'.*@.*\.webex\.com.*', 'OnSuccessfulMatch': 'Stop',
-     'TargetName': 'Webex-B2B', 'State': 'Enabled'},
-    {'Name': 'Webex-B2B inbound', 'Priority': 101, 'Source': 'Named', 'SourceName': 'Webex-B2B', 'Mode': 'AnyAlias',
-     'OnSuccessfulMatch': 'Stop', 'TargetName': 'To-Internal', 'State': 'Enabled'},
+    {
+        'Name': 'Webex-B2B outbound',
+        'Priority': 100,
+        'Source': 'Any',
+        'Mode': 'AliasPatternMatch',
+        'PatternType': 'Regex',
+        'PatternString': r'.*@.*\.webex\.com.*',
+        'OnSuccessfulMatch': 'Stop',
+        'TargetName': 'Webex-B2B',
+        'State': 'Enabled',
+    },
+    {
+        'Name': 'Webex-B2B inbound',
+        'Priority': 101,
+        'Source': 'Named',
+        'SourceName': 'Webex-B2B',
+        'Mode': 'AnyAlias',
+        'OnSuccessfulMatch': 'Stop',
+        'TargetName': 'To-Internal',
+        'State': 'Enabled',
+    },
 ]
 DNS = [{'index': 1, 'address': '192.0.2.53'}]
 FIREWALL = [
-    {'Index': 1, 'Priority': 10, 'Address': '192.0.2.0', 'PrefixLength': 24, 'Transport': 'TCP', 'StartPort': 443,
-     'EndPort': 443, 'Action': 'Allow', 'Service': 'Custom', 'Description': 'management'},
-    {'Index': 2, 'Priority': 30000, 'Address': '0.0.0.0', 'PrefixLength': 0, 'Transport': 'TCP', 'StartPort': 5061,
-     'EndPort': 5062, 'Action': 'Allow', 'Service': 'Custom', 'Description': 'sig'},
-    {'Index': 3, 'Priority': 30001, 'Address': '0.0.0.0', 'PrefixLength': 0, 'Transport': 'UDP', 'StartPort': 36000,
-     'EndPort': 59999, 'Action': 'Allow', 'Service': 'Custom', 'Description': 'media'},
+    {
+        'Index': 1,
+        'Priority': 10,
+        'Address': '192.0.2.0',
+        'PrefixLength': 24,
+        'Transport': 'TCP',
+        'StartPort': 443,
+        'EndPort': 443,
+        'Action': 'Allow',
+        'Service': 'Custom',
+        'Description': 'management',
+    },
+    {
+        'Index': 2,
+        'Priority': 30000,
+        'Address': '0.0.0.0',
+        'PrefixLength': 0,
+        'Transport': 'TCP',
+        'StartPort': 5061,
+        'EndPort': 5062,
+        'Action': 'Allow',
+        'Service': 'Custom',
+        'Description': 'sig',
+    },
+    {
+        'Index': 3,
+        'Priority': 30001,
+        'Address': '0.0.0.0',
+        'PrefixLength': 0,
+        'Transport': 'UDP',
+        'StartPort': 36000,
+        'EndPort': 59999,
+        'Action': 'Allow',
+        'Service': 'Custom',
+        'Description': 'media',
+    },
 ]
 
 
@@ -65,8 +123,9 @@ def conversation(sysinfo=None, zones=None, rules=None, dns=None, firewall=None, 
         Call('GET', '/common/dns/dnsserver', answer=DNS if dns is None else dns),
     ]
     if firewall_api:
-        calls.append(Call('GET', '/common/current/active/firewallrules', answer=FIREWALL if firewall is None
-                          else firewall))
+        calls.append(
+            Call('GET', '/common/current/active/firewallrules', answer=FIREWALL if firewall is None else firewall)
+        )
     calls.append(Call('GET', '/certs/root', text=(OTHER_ROOT + IDENTRUST) if roots is None else roots))
     return calls
 
@@ -86,8 +145,14 @@ def test_converged_box_passes_every_rule_with_six_gets_and_no_write():
     result, adapter = run_module(webex_config_check, ARGS, conversation())
     assert result.get('failed') is not True, result['msg']
     assert result['changed'] is False
-    assert by_rule(result) == {'EXP-VERSION': 'pass', 'EXP-ZONE': 'pass', 'EXP-RULES': 'pass', 'EXP-DNS': 'pass',
-                               'EXP-FW': 'pass', 'EXP-TRUST': 'pass'}
+    assert by_rule(result) == {
+        'EXP-VERSION': 'pass',
+        'EXP-ZONE': 'pass',
+        'EXP-RULES': 'pass',
+        'EXP-DNS': 'pass',
+        'EXP-FW': 'pass',
+        'EXP-TRUST': 'pass',
+    }
     assert len(adapter.sent) == 6 and writes(adapter) == []
     assert {row['subject'] for row in result['results']} == {'expressway.example.test'}
     trust = rows_of(result, 'EXP-TRUST')[0]
@@ -100,8 +165,9 @@ def test_wrong_tls_subject_name_fails_exp_zone_naming_the_field():
     assert result['failed'] is True
     row = rows_of(result, 'EXP-ZONE')[0]
     assert row['status'] == 'fail' and row['remedy']
-    assert row['evidence']['differs'] == {'tls_verify_subject_name': {'expected': 'sip.webex.com',
-                                                                      'actual': 'sip.example.test'}}
+    assert row['evidence']['differs'] == {
+        'tls_verify_subject_name': {'expected': 'sip.webex.com', 'actual': 'sip.example.test'}
+    }
     assert 'tls_verify_subject_name' in row['summary'] and 'EXP-ZONE' in result['msg']
 
 
@@ -115,8 +181,15 @@ def test_search_rule_pointing_at_another_zone_fails_exp_rules():
 
 
 def test_higher_priority_rule_that_stops_elsewhere_wins():
-    shadow = {'Name': 'catch-all', 'Priority': 5, 'Source': 'Any', 'Mode': 'AnyAlias', 'OnSuccessfulMatch': 'Stop',
-              'TargetName': 'To-Internal', 'State': 'Enabled'}
+    shadow = {
+        'Name': 'catch-all',
+        'Priority': 5,
+        'Source': 'Any',
+        'Mode': 'AnyAlias',
+        'OnSuccessfulMatch': 'Stop',
+        'TargetName': 'To-Internal',
+        'State': 'Enabled',
+    }
     result, dummy = run_module(webex_config_check, ARGS, conversation(rules=[shadow] + RULES))
     assert rows_of(result, 'EXP-RULES')[0]['status'] == 'fail'
     disabled = dict(shadow, State='Disabled')
@@ -125,8 +198,9 @@ def test_higher_priority_rule_that_stops_elsewhere_wins():
 
 
 def test_article_generation_passes_with_migration_advice():
-    zone = dict(ZONE, SIPTLSVerifySubjectName='callservice.ciscospark.com',
-                SIPDnsOverrideName='callservice.ciscospark.com')
+    zone = dict(
+        ZONE, SIPTLSVerifySubjectName='callservice.ciscospark.com', SIPDnsOverrideName='callservice.ciscospark.com'
+    )
     rules = [dict(RULES[0], PatternString=r'.*@.*\.ciscospark\.com.*'), RULES[1]]
     result, dummy = run_module(webex_config_check, ARGS, conversation(zones=[zone], rules=rules))
     assert result.get('failed') is not True, result['msg']
@@ -134,8 +208,9 @@ def test_article_generation_passes_with_migration_advice():
     row = rows_of(result, 'EXP-ZONE')[0]
     assert row['evidence']['advice'] == _webex.MIGRATION_ADVICE and 'sip.webex.com' in row['summary']
     # Asking for the webex generation explicitly does not accept the ciscospark zone.
-    result, dummy = run_module(webex_config_check, dict(ARGS, generation='webex'),
-                               conversation(zones=[zone], rules=rules))
+    result, dummy = run_module(
+        webex_config_check, dict(ARGS, generation='webex'), conversation(zones=[zone], rules=rules)
+    )
     assert by_rule(result)['EXP-ZONE'] == 'fail'
 
 
@@ -168,14 +243,27 @@ def test_webex_generation_needs_x8_11_4():
 
 
 def test_no_dns_servers_and_missing_media_rule_and_broad_rule():
-    firewall = [FIREWALL[1], dict(FIREWALL[0], Priority=20, Transport='TCPAndUDP', StartPort=1, EndPort=65535,
-                                  Address='0.0.0.0', PrefixLength=0)]
+    firewall = [
+        FIREWALL[1],
+        dict(
+            FIREWALL[0],
+            Priority=20,
+            Transport='TCPAndUDP',
+            StartPort=1,
+            EndPort=65535,
+            Address='0.0.0.0',
+            PrefixLength=0,
+        ),
+    ]
     result, dummy = run_module(webex_config_check, ARGS, conversation(dns=[], firewall=firewall))
     assert by_rule(result)['EXP-DNS'] == 'fail'
     statuses = [(row['target'], row['status']) for row in rows_of(result, 'EXP-FW')]
     # The any-port rule admits both ranges, but it is wider than Webex needs: warn.
-    assert statuses == [('TCP 5061-5062 from the Webex ranges', 'pass'), ('UDP 36000-59999 from the Webex ranges',
-                                                                          'pass'), (None, 'warn')]
+    assert statuses == [
+        ('TCP 5061-5062 from the Webex ranges', 'pass'),
+        ('UDP 36000-59999 from the Webex ranges', 'pass'),
+        (None, 'warn'),
+    ]
     # No media rule: the media range gets in only through the Expressway's final allow-all rule.
     result, dummy = run_module(webex_config_check, ARGS, conversation(firewall=FIREWALL[:2]))
     assert [row['status'] for row in rows_of(result, 'EXP-FW')] == ['pass', 'warn']
@@ -183,16 +271,29 @@ def test_no_dns_servers_and_missing_media_rule_and_broad_rule():
 
 
 def test_expected_firewall_with_source_ranges():
-    args = dict(ARGS, expected_firewall=[{'transport': 'TCP', 'start_port': 5061, 'end_port': 5062,
-                                          'address': '198.51.100.0', 'prefix_length': 24}])
+    args = dict(
+        ARGS,
+        expected_firewall=[
+            {'transport': 'TCP', 'start_port': 5061, 'end_port': 5062, 'address': '198.51.100.0', 'prefix_length': 24}
+        ],
+    )
     # The rule from anywhere admits 198.51.100.0/24 too.
     result, dummy = run_module(webex_config_check, args, conversation())
     row = rows_of(result, 'EXP-FW')[0]
     assert row['status'] == 'pass' and row['target'] == 'TCP 5061-5062 from 198.51.100.0/24'
     assert row['evidence']['sources'][0]['decided_by'] == [30000]
     # Signalling open only to another network, and a drop-all rule after it: not admitted.
-    drop_all = {'Index': 9, 'Priority': 65000, 'Address': '0.0.0.0', 'PrefixLength': 0, 'Transport': 'TCPAndUDP',
-                'StartPort': 1, 'EndPort': 65535, 'Action': 'Drop', 'Service': 'Custom'}
+    drop_all = {
+        'Index': 9,
+        'Priority': 65000,
+        'Address': '0.0.0.0',
+        'PrefixLength': 0,
+        'Transport': 'TCPAndUDP',
+        'StartPort': 1,
+        'EndPort': 65535,
+        'Action': 'Drop',
+        'Service': 'Custom',
+    }
     firewall = [FIREWALL[0], dict(FIREWALL[1], Address='203.0.113.0', PrefixLength=24), drop_all]
     result, dummy = run_module(webex_config_check, args, conversation(firewall=firewall))
     row = rows_of(result, 'EXP-FW')[0]

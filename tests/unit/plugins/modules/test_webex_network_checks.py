@@ -44,12 +44,19 @@ def test_outbound_verdict_and_rows(capsys):
     result = run_main(webex_outbound_check, args, capsys)
     assert result['failed'] is True and result['changed'] is False
     # The literal names a port other than 5061, which Webex never calls (OUT-HOST), and nothing listens there.
-    assert 'sip:bob@example.test: OUT-URI fail' in result['msg'] and \
-        dead + ': OUT-HOST fail, OUT-TLS fail' in result['msg']
+    assert (
+        'sip:bob@example.test: OUT-URI fail' in result['msg']
+        and dead + ': OUT-HOST fail, OUT-TLS fail' in result['msg']
+    )
     assert _statuses(result, 'sip:bob@example.test')['OUT-TLS'] == 'skip'
     literal = _statuses(result, dead)
-    assert (literal['OUT-URI'], literal['OUT-HOST'], literal['OUT-A'], literal['OUT-SIP'], literal['OUT-PTR']) == \
-        ('pass', 'fail', 'skip', 'skip', 'skip')
+    assert (literal['OUT-URI'], literal['OUT-HOST'], literal['OUT-A'], literal['OUT-SIP'], literal['OUT-PTR']) == (
+        'pass',
+        'fail',
+        'skip',
+        'skip',
+        'skip',
+    )
     assert sum(result['summary'].values()) == len(result['results'])
 
 
@@ -62,8 +69,9 @@ def test_outbound_fail_on_never_and_check_mode_alias(capsys):
 
 
 def test_outbound_rejects_a_resolver_that_is_no_address(capsys):
-    result = run_main(webex_outbound_check, {'destinations': ['sips:a@example.test'], 'resolvers': ['dns.example']},
-                      capsys)
+    result = run_main(
+        webex_outbound_check, {'destinations': ['sips:a@example.test'], 'resolvers': ['dns.example']}, capsys
+    )
     assert result['failed'] is True and 'resolvers' in result['msg'] and 'results' not in result
 
 
@@ -74,10 +82,13 @@ def test_inbound_without_resolvers_fails_in_dns(capsys):
     assert statuses['IN-DNS'] == 'fail' and statuses['IN-SRV'] == 'skip' and statuses['IN-CERT-EKU'] == 'skip'
 
 
-@pytest.mark.parametrize('args, words', [
-    ({'called_uri': 'sip:meet@example.test'}, 'called_uri: sip: URIs are not supported'),
-    ({'called_uri': 'example.test', 'client_cert': '/nonexistent/cert.pem'}, 'client_cert, client_key'),
-])
+@pytest.mark.parametrize(
+    'args, words',
+    [
+        ({'called_uri': 'sip:meet@example.test'}, 'called_uri: sip: URIs are not supported'),
+        ({'called_uri': 'example.test', 'client_cert': '/nonexistent/cert.pem'}, 'client_cert, client_key'),
+    ],
+)
 def test_inbound_rejects_bad_options(capsys, args, words):
     result = run_main(webex_inbound_check, dict(args, resolvers=[]), capsys)
     assert result['failed'] is True and words in result['msg']

@@ -11,22 +11,47 @@ from ansible.module_utils import basic
 
 from ansible_collections.ucops.expressway.plugins.modules import webex_report
 from ansible_collections.ucops.expressway.tests.unit.plugins.modules.utils import (
-    ModuleExit, _exit_json, _fail_json, set_module_args)
+    ModuleExit,
+    _exit_json,
+    _fail_json,
+    set_module_args,
+)
 
 ROWS = [
-    {"subject": "sips:b2b@sbc1.example.test", "target": None, "address": None, "port": None, "rule": "OUT-URI",
-     "level": "must", "status": "pass", "summary": "ok", "evidence": {}, "remedy": None},
-    {"subject": "sips:b2b@sbc1.example.test", "target": "sbc1.example.test", "address": "127.0.0.1", "port": 5061,
-     "rule": "OUT-TLS", "level": "must", "status": "fail", "summary": "refused", "evidence": {},
-     "remedy": "Open TCP 5061."},
+    {
+        "subject": "sips:b2b@sbc1.example.test",
+        "target": None,
+        "address": None,
+        "port": None,
+        "rule": "OUT-URI",
+        "level": "must",
+        "status": "pass",
+        "summary": "ok",
+        "evidence": {},
+        "remedy": None,
+    },
+    {
+        "subject": "sips:b2b@sbc1.example.test",
+        "target": "sbc1.example.test",
+        "address": "127.0.0.1",
+        "port": 5061,
+        "rule": "OUT-TLS",
+        "level": "must",
+        "status": "fail",
+        "summary": "refused",
+        "evidence": {},
+        "remedy": "Open TCP 5061.",
+    },
 ]
 RESULTS = {"sbc1.example.test": [{"changed": False, "failed": True, "results": ROWS, "rules": []}]}
 
 
 def run(args, check_mode=False):
-    with set_module_args(args, check_mode), \
-            mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json), \
-            mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json):
+    with (
+        set_module_args(args, check_mode),
+        mock.patch.object(basic.AnsibleModule, "exit_json", _exit_json),
+        mock.patch.object(basic.AnsibleModule, "fail_json", _fail_json),
+    ):
         try:
             webex_report.main()
         except ModuleExit as exc:
@@ -64,8 +89,9 @@ def test_only_asked_formats(tmp_path):
 
 
 def test_bad_results_fail_with_the_reason(tmp_path):
-    result = run({"results": {"h": [{"results": [{"rule": "OUT-URI", "status": "green"}]}]},
-                  "report_dir": str(tmp_path)})
+    result = run(
+        {"results": {"h": [{"results": [{"rule": "OUT-URI", "status": "green"}]}]}, "report_dir": str(tmp_path)}
+    )
     assert result["failed"] is True
     assert result["msg"].startswith("cannot build the report: h: results[0]: status 'green'")
 

@@ -73,8 +73,9 @@ class ScriptedAdapter(BaseAdapter):
         self.verify.append(kwargs.get('verify'))
         assert self.expected, f'unexpected extra request: {request.method} {path} {body}'
         call = self.expected.pop(0)
-        assert (request.method, path) == (call.method, self.prefix + call.path), \
+        assert (request.method, path) == (call.method, self.prefix + call.path), (
             f'expected {call.method} {self.prefix + call.path}, got {request.method} {path}'
+        )
         if call.body is not ANY:
             assert body == call.body, f'{call}: body {body!r} != expected {call.body!r}'
         assert request.headers.get('Authorization', '').startswith('Basic ')
@@ -137,11 +138,13 @@ def run_module(module, args, calls, check_mode=False, diff=False, connection=Tru
     """Run module.main() with args; returns (result, adapter). Fails on unmet or extra requests."""
     adapter = ScriptedAdapter(calls, args.get('api_prefix', PREFIX))
     full_args = dict(CONNECTION, **args) if connection else dict(args)
-    with set_module_args(full_args, check_mode, diff), \
-            mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json), \
-            mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json), \
-            mock.patch.object(client, 'transport_adapter', lambda: adapter), \
-            mock.patch.object(client, '_sleep', lambda seconds: None):
+    with (
+        set_module_args(full_args, check_mode, diff),
+        mock.patch.object(basic.AnsibleModule, 'exit_json', _exit_json),
+        mock.patch.object(basic.AnsibleModule, 'fail_json', _fail_json),
+        mock.patch.object(client, 'transport_adapter', lambda: adapter),
+        mock.patch.object(client, '_sleep', lambda seconds: None),
+    ):
         result = None
         try:
             module.main()

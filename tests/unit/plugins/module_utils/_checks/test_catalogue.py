@@ -67,8 +67,18 @@ def test_webex_root_copy_matches_the_shared_data():
 
 
 def test_every_rule_the_runners_emit_is_in_the_catalogue():
-    others = {'OUT-URI', 'OUT-HOST', 'OUT-A', 'OUT-VERSION', 'IN-DNS', 'IN-SRV', 'IN-MTLS', 'IN-PTR', 'IN-CONTACT',
-              'EXP-CERT'}
+    others = {
+        'OUT-URI',
+        'OUT-HOST',
+        'OUT-A',
+        'OUT-VERSION',
+        'IN-DNS',
+        'IN-SRV',
+        'IN-MTLS',
+        'IN-PTR',
+        'IN-CONTACT',
+        'EXP-CERT',
+    }
     emitted = set(outbound.ADDRESS_RULES) | set(inbound.CERT_RULES) | others
     assert emitted <= set(catalogue.RULES)
     assert {'OUT-SIP', 'IN-CERT-VALID', 'EXP-CERT'} <= emitted

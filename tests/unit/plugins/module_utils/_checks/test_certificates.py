@@ -17,19 +17,22 @@ SERVER = ExtendedKeyUsageOID.SERVER_AUTH
 CLIENT = ExtendedKeyUsageOID.CLIENT_AUTH
 
 
-@pytest.mark.parametrize('pattern, host, ok', [
-    ('sbc1.example.test', 'sbc1.example.test', True),
-    ('SBC1.Example.Test.', 'sbc1.example.test', True),
-    ('*.example.test', 'sbc1.example.test', True),
-    ('*.example.test', 'a.sbc1.example.test', False),
-    ('*.example.test', 'example.test', False),
-    ('sbc*.example.test', 'sbc1.example.test', False),
-    ('*bc1.example.test', 'sbc1.example.test', False),
-    ('sbc1.*.test', 'sbc1.example.test', False),
-    ('*.*.test', 'a.example.test', False),
-    ('*.test', 'example.test', False),
-    ('sbc2.example.test', 'sbc1.example.test', False),
-])
+@pytest.mark.parametrize(
+    'pattern, host, ok',
+    [
+        ('sbc1.example.test', 'sbc1.example.test', True),
+        ('SBC1.Example.Test.', 'sbc1.example.test', True),
+        ('*.example.test', 'sbc1.example.test', True),
+        ('*.example.test', 'a.sbc1.example.test', False),
+        ('*.example.test', 'example.test', False),
+        ('sbc*.example.test', 'sbc1.example.test', False),
+        ('*bc1.example.test', 'sbc1.example.test', False),
+        ('sbc1.*.test', 'sbc1.example.test', False),
+        ('*.*.test', 'a.example.test', False),
+        ('*.test', 'example.test', False),
+        ('sbc2.example.test', 'sbc1.example.test', False),
+    ],
+)
 def test_name_matches(pattern, host, ok):
     assert certificates.name_matches(pattern, host) is ok
 
@@ -51,12 +54,15 @@ def test_wildcard_leaf_and_ip_san(pki):
     assert certificates.check_name(leaf, '127.0.0.6', is_ipv4=True)[0] == 'fail'
 
 
-@pytest.mark.parametrize('days, status, words', [
-    ((-10, 365), 'pass', 'valid until'),
-    ((-10, 10), 'warn', 'expires in'),
-    ((-30, -1), 'fail', 'expired'),
-    ((2, 365), 'fail', 'not valid yet'),
-])
+@pytest.mark.parametrize(
+    'days, status, words',
+    [
+        ((-10, 365), 'pass', 'valid until'),
+        ((-10, 10), 'warn', 'expires in'),
+        ((-30, -1), 'fail', 'expired'),
+        ((2, 365), 'fail', 'not valid yet'),
+    ],
+)
 def test_validity(pki, days, status, words):
     leaf, dummy = pki.leaf(days=days)
     result = certificates.check_validity(leaf, 30)
@@ -115,14 +121,17 @@ def test_webex_tags_follow_the_data():
     assert certificates.webex_tag('00' * 32) == (None, None)
 
 
-@pytest.mark.parametrize('eku, public, status, words', [
-    ([SERVER, CLIENT], False, 'pass', 'clientAuth and serverAuth present'),
-    ([SERVER, CLIENT], True, 'pass', 'FN74345'),
-    ([SERVER], False, 'fail', 'lacks clientAuth'),
-    ([CLIENT], False, 'fail', 'lacks serverAuth'),
-    ([ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE], False, 'pass', 'present'),
-    (None, False, 'pass', 'any purpose'),
-])
+@pytest.mark.parametrize(
+    'eku, public, status, words',
+    [
+        ([SERVER, CLIENT], False, 'pass', 'clientAuth and serverAuth present'),
+        ([SERVER, CLIENT], True, 'pass', 'FN74345'),
+        ([SERVER], False, 'fail', 'lacks clientAuth'),
+        ([CLIENT], False, 'fail', 'lacks serverAuth'),
+        ([ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE], False, 'pass', 'present'),
+        (None, False, 'pass', 'any purpose'),
+    ],
+)
 def test_eku(pki, eku, public, status, words):
     leaf, dummy = make_cert('sbc1.example.test', issuer=pki.inter, eku=eku)
     result = certificates.check_eku(leaf, public_root=public)
@@ -167,12 +176,13 @@ def test_path_validation_purpose(pki):
     assert certificates.check_trust([leaf, pki.inter[0]], bundle)[0] == 'fail'
     assert certificates.check_trust([leaf, pki.inter[0]], bundle, purpose='any')[0] == 'pass'
     no_san = pki.leaf(sans=())[0]
-    assert certificates.check_trust([no_san, pki.inter[0]], bundle)[0] == 'pass'   # the name is CERT-NAME's
+    assert certificates.check_trust([no_san, pki.inter[0]], bundle)[0] == 'pass'  # the name is CERT-NAME's
 
 
 def test_weaknesses_name_key_sizes_and_validity(pki):
     from cryptography.hazmat.primitives.asymmetric import ec
     from ansible_collections.ucops.expressway.plugins.module_utils._checks import path_validation
+
     small = make_cert('small.example.test', issuer=pki.inter, key=ec.generate_private_key(ec.SECP224R1()))[0]
     assert path_validation.weaknesses([small]) == ['CN=small.example.test has an EC 224-bit key (at least 256 needed)']
     old = make_cert('old.example.test', issuer=pki.inter, days=(-30, -1))[0]

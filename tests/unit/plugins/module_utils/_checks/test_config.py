@@ -15,21 +15,54 @@ from ansible_collections.ucops.expressway.plugins.module_utils import _webex, _w
 
 HOST = 'expe.example.test'
 
-ARTICLE_ZONE = {'name': 'Webex', 'zone_profile': 'Custom', 'automatically_respond_to_sip_searches': True,
-                'tls_verify_mode': True, 'tls_verify_subject_name': 'callservice.ciscospark.com',
-                'modify_dns_request': True, 'domain_to_search_for': 'callservice.ciscospark.com', 'sip_mode': True,
-                'tls_verify_inbound_mapping': False, 'h323_mode': True}
+ARTICLE_ZONE = {
+    'name': 'Webex',
+    'zone_profile': 'Custom',
+    'automatically_respond_to_sip_searches': True,
+    'tls_verify_mode': True,
+    'tls_verify_subject_name': 'callservice.ciscospark.com',
+    'modify_dns_request': True,
+    'domain_to_search_for': 'callservice.ciscospark.com',
+    'sip_mode': True,
+    'tls_verify_inbound_mapping': False,
+    'h323_mode': True,
+}
 ALIAS = 'b2b-check@acme.calls.ciscospark.com'
-TO_WEBEX = {'name': 'To Webex', 'priority': 100, 'source': 'Any', 'mode': 'AliasPatternMatch',
-            'pattern_type': 'Regex', 'pattern_string': r'.*@.*\.ciscospark\.com.*', 'on_successful_match': 'Stop',
-            'target_name': 'Webex', 'enabled': True}
-FROM_WEBEX = {'name': 'From Webex', 'priority': 110, 'source': 'Named', 'source_name': 'Webex', 'mode': 'AnyAlias',
-              'on_successful_match': 'Stop', 'target_name': 'Traversal', 'enabled': True}
+TO_WEBEX = {
+    'name': 'To Webex',
+    'priority': 100,
+    'source': 'Any',
+    'mode': 'AliasPatternMatch',
+    'pattern_type': 'Regex',
+    'pattern_string': r'.*@.*\.ciscospark\.com.*',
+    'on_successful_match': 'Stop',
+    'target_name': 'Webex',
+    'enabled': True,
+}
+FROM_WEBEX = {
+    'name': 'From Webex',
+    'priority': 110,
+    'source': 'Named',
+    'source_name': 'Webex',
+    'mode': 'AnyAlias',
+    'on_successful_match': 'Stop',
+    'target_name': 'Traversal',
+    'enabled': True,
+}
 
 
 def fw_rule(priority, address, prefix, transport, first, last, action='Allow', interface='LAN1', service='Custom'):
-    return {'priority': priority, 'address': address, 'prefix_length': prefix, 'transport': transport,
-            'start_port': first, 'end_port': last, 'action': action, 'interface': interface, 'service': service}
+    return {
+        'priority': priority,
+        'address': address,
+        'prefix_length': prefix,
+        'transport': transport,
+        'start_port': first,
+        'end_port': last,
+        'action': action,
+        'interface': interface,
+        'service': service,
+    }
 
 
 SIG = fw_rule(30000, '0.0.0.0', 0, 'TCP', 5061, 5062)
@@ -44,12 +77,18 @@ def fw_statuses(rules, product='E', expected=None, interface=None):
 
 # EXP-ZONE
 
+
 def test_article_zone_passes_and_lists_recommendations_with_sources():
     row, zone, used = config.judge_zone(HOST, [ARTICLE_ZONE], None, 'any')
     assert (row['rule'], row['status'], used, zone['name']) == ('EXP-ZONE', 'pass', 'ciscospark', 'Webex')
     recs = {rec['option']: rec for rec in row['evidence']['recommendations']}
-    assert sorted(recs) == ['fallback_transport_protocol', 'h323_mode', 'media_encryption_mode',
-                            'preloaded_sip_routes_support', 'tls_verify_inbound_mapping']
+    assert sorted(recs) == [
+        'fallback_transport_protocol',
+        'h323_mode',
+        'media_encryption_mode',
+        'preloaded_sip_routes_support',
+        'tls_verify_inbound_mapping',
+    ]
     assert recs['tls_verify_inbound_mapping']['source'] == _webex.SOURCE_HYBRID
     assert recs['h323_mode']['source'] == _webex.SOURCE_B2B and recs['h323_mode']['actual'] is True
     assert row['evidence']['advice'] == _webex.MIGRATION_ADVICE and row['remedy'] is None
@@ -62,14 +101,22 @@ def test_zone_missing_an_article_setting_fails_naming_it():
 
 
 def test_webex_generation_zone_passes_without_advice():
-    zone = dict(ARTICLE_ZONE, tls_verify_subject_name='sip.webex.com', domain_to_search_for='callservice.webex.com',
-                tls_verify_inbound_mapping=True, fallback_transport_protocol='TLS', h323_mode=False,
-                media_encryption_mode='ForceEncrypted', preloaded_sip_routes_support=True)
+    zone = dict(
+        ARTICLE_ZONE,
+        tls_verify_subject_name='sip.webex.com',
+        domain_to_search_for='callservice.webex.com',
+        tls_verify_inbound_mapping=True,
+        fallback_transport_protocol='TLS',
+        h323_mode=False,
+        media_encryption_mode='ForceEncrypted',
+        preloaded_sip_routes_support=True,
+    )
     row = config.judge_zone(HOST, [zone], None, 'any')[0]
     assert row['status'] == 'pass' and row['evidence']['recommendations'] == [] and 'advice' not in row['evidence']
 
 
 # EXP-RULES
+
 
 def rules_statuses(rules, zone=None, inbound='Traversal', domains=()):
     rows = config.judge_rules(HOST, rules, zone or ARTICLE_ZONE, 'ciscospark', list(domains), inbound)
@@ -87,13 +134,26 @@ def test_hardened_rule_from_the_traversal_zone_counts():
 
 def test_earlier_stop_rule_from_the_same_source_shadows():
     hardened = dict(TO_WEBEX, source='Named', source_name='Traversal')
-    catch = {'name': 'Local', 'priority': 50, 'source': 'Named', 'source_name': 'Traversal', 'mode': 'AnyAlias',
-             'on_successful_match': 'Stop', 'target_name': 'LocalZone', 'enabled': True}
+    catch = {
+        'name': 'Local',
+        'priority': 50,
+        'source': 'Named',
+        'source_name': 'Traversal',
+        'mode': 'AnyAlias',
+        'on_successful_match': 'Stop',
+        'target_name': 'LocalZone',
+        'enabled': True,
+    }
     row = config.judge_route(HOST, [catch, hardened], 'Webex', ALIAS, [('zone', 'Traversal')])
     assert row['status'] == 'fail' and 'Local (priority 50)' in row['summary']
-    for harmless in (dict(catch, on_successful_match='Continue'), dict(catch, priority=100),
-                     dict(catch, enabled=False), dict(catch, protocol='H323'), dict(catch, source_name='Other'),
-                     dict(catch, source='LocalZone')):
+    for harmless in (
+        dict(catch, on_successful_match='Continue'),
+        dict(catch, priority=100),
+        dict(catch, enabled=False),
+        dict(catch, protocol='H323'),
+        dict(catch, source_name='Other'),
+        dict(catch, source='LocalZone'),
+    ):
         row = config.judge_route(HOST, [harmless, hardened], 'Webex', ALIAS, [('zone', 'Traversal')])
         assert row['status'] == 'pass', harmless
 
@@ -126,15 +186,19 @@ def test_inbound_pattern_rule_counts_but_only_a_certain_stop_shadows():
 
 def test_org_domains_get_one_row_each():
     domain_rule = dict(TO_WEBEX, name='acme', priority=101, pattern_string=r'.*@acme\.example\.test')
-    assert rules_statuses([TO_WEBEX, domain_rule, dict(FROM_WEBEX, source='Any')],
-                          domains=['acme.example.test', 'other.example.test']) == ['pass', 'pass', 'fail', 'pass']
+    assert rules_statuses(
+        [TO_WEBEX, domain_rule, dict(FROM_WEBEX, source='Any')], domains=['acme.example.test', 'other.example.test']
+    ) == ['pass', 'pass', 'fail', 'pass']
 
 
 # EXP-FW
 
+
 def test_role_default_rules_pass():
-    assert fw_statuses([SIG, MEDIA, DROP_ALL]) == [('TCP 5061-5062 from the Webex ranges', 'pass'),
-                                                   ('UDP 36000-59999 from the Webex ranges', 'pass')]
+    assert fw_statuses([SIG, MEDIA, DROP_ALL]) == [
+        ('TCP 5061-5062 from the Webex ranges', 'pass'),
+        ('UDP 36000-59999 from the Webex ranges', 'pass'),
+    ]
     assert fw_statuses([SIG], product='C') == [('TCP 5061-5062 from the Webex ranges', 'pass')]
 
 
@@ -157,25 +221,34 @@ def test_earlier_drop_shadows_a_later_allow():
 def test_partial_admission_is_not_admission():
     half = dict(MEDIA, end_port=40000)
     one_range = dict(SIG, address='23.89.0.0', prefix_length=16)
-    assert fw_statuses([one_range, half, DROP_ALL]) == [('TCP 5061-5062 from the Webex ranges', 'fail'),
-                                                        ('UDP 36000-59999 from the Webex ranges', 'fail')]
+    assert fw_statuses([one_range, half, DROP_ALL]) == [
+        ('TCP 5061-5062 from the Webex ranges', 'fail'),
+        ('UDP 36000-59999 from the Webex ranges', 'fail'),
+    ]
 
 
 def test_published_ranges_rule_set_passes():
-    rules = [dict(SIG, priority=100 + n, address=str(net.network_address), prefix_length=net.prefixlen)
-             for n, net in enumerate(_webex_ranges.networks())]
-    rules += [dict(MEDIA, priority=200 + n, address=str(net.network_address), prefix_length=net.prefixlen)
-              for n, net in enumerate(_webex_ranges.networks())]
+    rules = [
+        dict(SIG, priority=100 + n, address=str(net.network_address), prefix_length=net.prefixlen)
+        for n, net in enumerate(_webex_ranges.networks())
+    ]
+    rules += [
+        dict(MEDIA, priority=200 + n, address=str(net.network_address), prefix_length=net.prefixlen)
+        for n, net in enumerate(_webex_ranges.networks())
+    ]
     assert [s for t, s in fw_statuses(rules + [DROP_ALL])] == ['pass', 'pass']
 
 
-@pytest.mark.parametrize('other', [
-    dict(SIG, interface='LAN2'),                                     # another interface
-    dict(SIG, transport='UDP'),                                      # another transport
-    dict(SIG, start_port=5063, end_port=5070),                       # other ports
-    dict(SIG, service='SSH'),                                        # a service implies its own port
-    dict(SIG, address='2001:db8::', prefix_length=32),               # IPv6 never matches IPv4 sources
-])
+@pytest.mark.parametrize(
+    'other',
+    [
+        dict(SIG, interface='LAN2'),  # another interface
+        dict(SIG, transport='UDP'),  # another transport
+        dict(SIG, start_port=5063, end_port=5070),  # other ports
+        dict(SIG, service='SSH'),  # a service implies its own port
+        dict(SIG, address='2001:db8::', prefix_length=32),  # IPv6 never matches IPv4 sources
+    ],
+)
 def test_rules_that_do_not_match_the_flow_do_not_admit_it(other):
     assert fw_statuses([other, DROP_ALL], product='C')[0] == ('TCP 5061-5062 from the Webex ranges', 'fail')
 
@@ -188,8 +261,14 @@ def test_lan2_interface_and_tcp_and_udp_rules():
 
 
 def test_expected_drop_and_named_source():
-    ssh = {'transport': 'TCP', 'start_port': 22, 'end_port': 22, 'address': '0.0.0.0', 'prefix_length': 0,
-           'action': 'Drop'}
+    ssh = {
+        'transport': 'TCP',
+        'start_port': 22,
+        'end_port': 22,
+        'address': '0.0.0.0',
+        'prefix_length': 0,
+        'action': 'Drop',
+    }
     # The signalling rule is an Allow from anywhere beyond what is expected here: the extra warn row.
     assert fw_statuses([SIG, DROP_ALL], expected=[ssh]) == [('TCP 22-22 from 0.0.0.0/0', 'pass'), (None, 'warn')]
     assert fw_statuses([SIG], expected=[ssh])[0] == ('TCP 22-22 from 0.0.0.0/0', 'fail')
@@ -201,6 +280,7 @@ def test_no_firewall_api_or_no_rules_skip():
 
 
 # The published ranges and the rules the profile makes of them
+
 
 def test_published_ranges_are_public_ipv4_networks_with_a_source():
     nets = _webex_ranges.networks()
@@ -214,8 +294,10 @@ def test_published_ranges_are_public_ipv4_networks_with_a_source():
 
 def test_profile_firewall_rules_hold_the_published_ranges_and_pass():
     default = _webex.firewall_rules('E')
-    assert [(r['address'], r['prefix_length'], r['transport']) for r in default] == [('0.0.0.0', 0, 'TCP'),
-                                                                                     ('0.0.0.0', 0, 'UDP')]
+    assert [(r['address'], r['prefix_length'], r['transport']) for r in default] == [
+        ('0.0.0.0', 0, 'TCP'),
+        ('0.0.0.0', 0, 'UDP'),
+    ]
     published = _webex.firewall_rules('E', published=True)
     for transport in ('TCP', 'UDP'):
         sources = ['%s/%s' % (r['address'], r['prefix_length']) for r in published if r['transport'] == transport]

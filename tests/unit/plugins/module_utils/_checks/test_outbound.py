@@ -29,8 +29,16 @@ def _closed_port():
 
 
 def _params(port, ca_bundle, **extra):
-    params = dict(resolvers=['127.0.0.1'], resolver_port=port, ca_bundle=ca_bundle, expiry_warning_days=30,
-                  timeout=2.0, concurrency=4, sip_options_probe=True, fail_on='must')
+    params = dict(
+        resolvers=['127.0.0.1'],
+        resolver_port=port,
+        ca_bundle=ca_bundle,
+        expiry_warning_days=30,
+        timeout=2.0,
+        concurrency=4,
+        sip_options_probe=True,
+        fail_on='must',
+    )
     params.update(extra)
     return params
 
@@ -51,16 +59,21 @@ def peers(pki, tmp_path, tls_server, dns_responder):
     mutual.verify_mode = ssl.CERT_REQUIRED
     mutual.load_verify_locations(cafile=pki.write(tmp_path, 'ca', [pki.root[0]])[0])
     mutual_server = tls_server(mutual)
-    dns = dns_responder({
-        ('_sips._tcp.example.test', 'SRV'): ['10 50 %d sbc1.example.test.' % server.port,
-                                             '20 50 %d sbc6.example.test.' % server.port],
-        ('sbc1.example.test', 'A'): ['127.0.0.1'],
-        ('sbc6.example.test', 'AAAA'): ['2001:db8::6'],
-        ('1.0.0.127.in-addr.arpa', 'PTR'): ['sbc1.example.test.'],
-        ('dead.example.test', 'A'): ['127.0.0.1'],
-    })
-    return dict(dns=dns, server=server, mutual=mutual_server, ca=pki.write(tmp_path, 'ca', [pki.root[0]])[0],
-                tmp_path=tmp_path)
+    dns = dns_responder(
+        {
+            ('_sips._tcp.example.test', 'SRV'): [
+                '10 50 %d sbc1.example.test.' % server.port,
+                '20 50 %d sbc6.example.test.' % server.port,
+            ],
+            ('sbc1.example.test', 'A'): ['127.0.0.1'],
+            ('sbc6.example.test', 'AAAA'): ['2001:db8::6'],
+            ('1.0.0.127.in-addr.arpa', 'PTR'): ['sbc1.example.test.'],
+            ('dead.example.test', 'A'): ['127.0.0.1'],
+        }
+    )
+    return dict(
+        dns=dns, server=server, mutual=mutual_server, ca=pki.write(tmp_path, 'ca', [pki.root[0]])[0], tmp_path=tmp_path
+    )
 
 
 def test_outbound_rules_per_destination(peers):
@@ -69,12 +82,22 @@ def test_outbound_rules_per_destination(peers):
     destinations = ['sips:alice@example.test', 'sip:bob@example.test', dead]
     rows = outbound.run(ctx, destinations)
     good = 'sips:alice@example.test'
-    for rule in ('OUT-URI', 'OUT-HOST', 'OUT-TLS', 'OUT-CERT-VALID', 'OUT-CERT-NAME', 'OUT-CERT-CHAIN',
-                 'OUT-CERT-TRUST', 'OUT-PTR'):
+    for rule in (
+        'OUT-URI',
+        'OUT-HOST',
+        'OUT-TLS',
+        'OUT-CERT-VALID',
+        'OUT-CERT-NAME',
+        'OUT-CERT-CHAIN',
+        'OUT-CERT-TRUST',
+        'OUT-PTR',
+    ):
         assert _status(rows, good, rule) == 'pass', rule
     tls = [r for r in rows if r['subject'] == good and r['rule'] == 'OUT-TLS']
     assert [(r['target'], r['address'], r['status']) for r in tls] == [
-        ('sbc1.example.test', '127.0.0.1', 'pass'), ('sbc6.example.test', None, 'skip')]
+        ('sbc1.example.test', '127.0.0.1', 'pass'),
+        ('sbc6.example.test', None, 'skip'),
+    ]
     assert tls[0]['evidence']['sip']['status_line'] == 'SIP/2.0 200 OK'
     # sbc6 is AAAA-only: OUT-A fails for that target, and the version header is below X8.5.3.
     assert _status(rows, good, 'OUT-A') == 'fail'
@@ -111,19 +134,35 @@ def test_inbound_mutual_tls_and_eku(peers, pki):
     tmp_path = peers['tmp_path']
     leaf, key = pki.leaf(sans=['sbc1.example.test'])
     cert, key_file = pki.write(tmp_path, 'sbc', [leaf, pki.inter[0], pki.root[0]], key)
-    params = _params(peers['dns'].port, peers['ca'], called_uri='example.test', sbc_fqdn='sbc1.example.test',
-                     client_cert=cert, client_key=key_file, contact_fqdn='sbc6.example.test',
-                     mtls_port=peers['mutual'].port, webex_trusted_cas=peers['ca'])
+    params = _params(
+        peers['dns'].port,
+        peers['ca'],
+        called_uri='example.test',
+        sbc_fqdn='sbc1.example.test',
+        client_cert=cert,
+        client_key=key_file,
+        contact_fqdn='sbc6.example.test',
+        mtls_port=peers['mutual'].port,
+        webex_trusted_cas=peers['ca'],
+    )
     rows = inbound.run(checks_context.CheckContext(params), params)
     subject = 'sbc1.example.test'
-    for rule in ('IN-DNS', 'IN-MTLS', 'IN-CERT-EKU', 'IN-CERT-VALID', 'IN-CERT-NAME', 'IN-CERT-CHAIN',
-                 'IN-CERT-TRUST', 'IN-PTR'):
+    for rule in (
+        'IN-DNS',
+        'IN-MTLS',
+        'IN-CERT-EKU',
+        'IN-CERT-VALID',
+        'IN-CERT-NAME',
+        'IN-CERT-CHAIN',
+        'IN-CERT-TRUST',
+        'IN-PTR',
+    ):
         assert _status(rows, subject, rule) == 'pass', rule
     # Without the SBC's trusted CA list, the pinned Webex roots decide: the unit root is not one of them.
     offline = dict(params, webex_trusted_cas=None)
     pinned = inbound.run(checks_context.CheckContext(offline), offline)
     assert _status(pinned, subject, 'IN-MTLS') == 'warn'
-    assert _status(rows, subject, 'IN-SRV') == 'fail'      # sbc6 has no A record
+    assert _status(rows, subject, 'IN-SRV') == 'fail'  # sbc6 has no A record
     assert _status(rows, subject, 'IN-CONTACT') == 'fail'  # AAAA only
     assert [r['level'] for r in rows if r['rule'] == 'IN-CERT-EKU'] == ['must']
     assert 'PRIVATE' not in repr(rows)
@@ -136,8 +175,17 @@ def test_inbound_mutual_tls_and_eku(peers, pki):
 
 
 def test_inbound_without_resolvers_fails_in_dns(peers):
-    params = _params(53, peers['ca'], resolvers=[], called_uri='sips:meet@example.test', sbc_fqdn=None,
-                     client_cert=None, client_key=None, contact_fqdn=None, mtls_port=5062)
+    params = _params(
+        53,
+        peers['ca'],
+        resolvers=[],
+        called_uri='sips:meet@example.test',
+        sbc_fqdn=None,
+        client_cert=None,
+        client_key=None,
+        contact_fqdn=None,
+        mtls_port=5062,
+    )
     rows = inbound.run(checks_context.CheckContext(params), params)
     subject = 'sips:meet@example.test'
     assert _status(rows, subject, 'IN-DNS') == 'fail'

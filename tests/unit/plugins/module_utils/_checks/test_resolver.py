@@ -22,8 +22,11 @@ from ansible_collections.ucops.expressway.plugins.module_utils._checks.resolver 
 )
 
 ZONE = {
-    ('_sips._tcp.example.test', 'SRV'): ['20 5 5061 sbc3.example.test.', '10 10 5061 sbc2.example.test.',
-                                         '10 60 5061 sbc1.example.test.'],
+    ('_sips._tcp.example.test', 'SRV'): [
+        '20 5 5061 sbc3.example.test.',
+        '10 10 5061 sbc2.example.test.',
+        '10 60 5061 sbc1.example.test.',
+    ],
     ('sbc1.example.test', 'A'): ['127.0.0.11'],
     ('sbc2.example.test', 'A'): ['127.0.0.12'],
     ('v6only.example.test', 'AAAA'): ['2001:db8::1'],
@@ -41,8 +44,12 @@ def zone(dns_responder):
 
 
 def test_srv_order_is_priority_then_weight():
-    targets = [SrvTarget(20, 5, 5061, 'c'), SrvTarget(10, 10, 5061, 'b'), SrvTarget(10, 60, 5061, 'a'),
-               SrvTarget(10, 10, 5061, 'a2')]
+    targets = [
+        SrvTarget(20, 5, 5061, 'c'),
+        SrvTarget(10, 10, 5061, 'b'),
+        SrvTarget(10, 60, 5061, 'a'),
+        SrvTarget(10, 10, 5061, 'a2'),
+    ]
     assert [t.target for t in order_srv(targets)] == ['a', 'a2', 'b', 'c']
 
 
@@ -50,7 +57,10 @@ def test_srv_lookup_is_ordered(zone):
     answer, srv = zone.srv('example.test')
     assert answer.rcode == 'NOERROR'
     assert [(rr.priority, rr.weight, rr.target) for rr in srv] == [
-        (10, 60, 'sbc1.example.test'), (10, 10, 'sbc2.example.test'), (20, 5, 'sbc3.example.test')]
+        (10, 60, 'sbc1.example.test'),
+        (10, 10, 'sbc2.example.test'),
+        (20, 5, 'sbc3.example.test'),
+    ]
 
 
 def test_no_srv_is_an_answer_not_an_error(zone):
@@ -66,13 +76,16 @@ def test_a_records_and_aaaa_only(zone):
     assert addresses == [] and evidence['rcode'] == 'NXDOMAIN'
 
 
-@pytest.mark.parametrize('address, fqdn, outcome', [
-    ('127.0.0.11', 'sbc1.example.test', 'ok'),
-    ('127.0.0.11', None, 'ok'),
-    ('127.0.0.12', 'sbc2.example.test', 'mismatch'),
-    ('127.0.0.13', 'sbc3.example.test', 'unconfirmed'),
-    ('127.0.0.14', 'sbc4.example.test', 'missing'),
-])
+@pytest.mark.parametrize(
+    'address, fqdn, outcome',
+    [
+        ('127.0.0.11', 'sbc1.example.test', 'ok'),
+        ('127.0.0.11', None, 'ok'),
+        ('127.0.0.12', 'sbc2.example.test', 'mismatch'),
+        ('127.0.0.13', 'sbc3.example.test', 'unconfirmed'),
+        ('127.0.0.14', 'sbc4.example.test', 'missing'),
+    ],
+)
 def test_ptr_is_forward_confirmed(zone, address, fqdn, outcome):
     assert zone.ptr(address, fqdn)[0] == outcome
 
@@ -102,14 +115,13 @@ def test_answers_are_shared_within_a_run(zone):
     assert zone.ipv4('sbc1.example.test')[0] == ['127.0.0.11']
     asked = zone.queries
     assert zone.ptr('127.0.0.11', 'sbc1.example.test')[0] == 'ok'
-    assert zone.queries == asked + 1   # the PTR only
+    assert zone.queries == asked + 1  # the PTR only
     assert zone.ipv4('SBC1.example.test.')[0] == ['127.0.0.11'] and zone.queries == asked + 1
 
 
 def test_concurrent_identical_queries_are_asked_once(zone):
     results = []
-    threads = [threading.Thread(target=lambda: results.append(zone.ipv4('sbc2.example.test')[0]))
-               for dummy in range(8)]
+    threads = [threading.Thread(target=lambda: results.append(zone.ipv4('sbc2.example.test')[0])) for dummy in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -130,6 +142,7 @@ def test_refusing_resolver_says_refused():
             response = dns.message.make_response(dns.message.from_wire(wire))
             response.set_rcode(dns.rcode.REFUSED)
             sock.sendto(response.to_wire(), peer)
+
     threading.Thread(target=refuse, daemon=True).start()
     try:
         with pytest.raises(ResolverUnreachable) as err:

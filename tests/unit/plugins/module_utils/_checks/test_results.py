@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.ucops.expressway.plugins.module_utils._checks.results import (
-    count, make_row, module_result, roll_up, verdict, worst)
+    count,
+    make_row,
+    module_result,
+    roll_up,
+    verdict,
+    worst,
+)
 from ansible_collections.ucops.expressway.plugins.module_utils._checks.catalogue import RULES
 
 
@@ -16,8 +22,18 @@ def test_row_takes_level_and_remedy_from_the_catalogue():
     failing = make_row('sips:a@example.test', 'OUT-PTR', 'fail', 'no PTR')
     assert passing['level'] == 'must' and passing['remedy'] is None
     assert failing['level'] == 'should' and failing['remedy'] == RULES['OUT-PTR'].remedy
-    assert set(passing) == {'subject', 'target', 'address', 'port', 'rule', 'level', 'status', 'summary',
-                            'evidence', 'remedy'}
+    assert set(passing) == {
+        'subject',
+        'target',
+        'address',
+        'port',
+        'rule',
+        'level',
+        'status',
+        'summary',
+        'evidence',
+        'remedy',
+    }
 
 
 def test_row_rejects_unknown_rule_and_status():
@@ -27,17 +43,27 @@ def test_row_rejects_unknown_rule_and_status():
         make_row('s', 'OUT-TLS', 'ok', 'x')
 
 
-@pytest.mark.parametrize('statuses, expected', [
-    (['pass', 'skip'], 'pass'), (['pass', 'warn', 'skip'], 'warn'), (['warn', 'fail', 'pass'], 'fail'),
-    (['skip'], 'skip'), ([], 'skip'),
-])
+@pytest.mark.parametrize(
+    'statuses, expected',
+    [
+        (['pass', 'skip'], 'pass'),
+        (['pass', 'warn', 'skip'], 'warn'),
+        (['warn', 'fail', 'pass'], 'fail'),
+        (['skip'], 'skip'),
+        ([], 'skip'),
+    ],
+)
 def test_worst(statuses, expected):
     assert worst(statuses) == expected
 
 
 def test_roll_up_per_subject_and_rule_keeps_order_and_raised_level():
-    rows = [make_row('a', 'OUT-TLS', 'pass', ''), make_row('a', 'OUT-TLS', 'fail', ''),
-            make_row('b', 'OUT-TLS', 'pass', ''), make_row('a', 'IN-CERT-EKU', 'fail', '', level='must')]
+    rows = [
+        make_row('a', 'OUT-TLS', 'pass', ''),
+        make_row('a', 'OUT-TLS', 'fail', ''),
+        make_row('b', 'OUT-TLS', 'pass', ''),
+        make_row('a', 'IN-CERT-EKU', 'fail', '', level='must'),
+    ]
     assert roll_up(rows) == [
         {'subject': 'a', 'rule': 'OUT-TLS', 'level': 'must', 'status': 'fail'},
         {'subject': 'b', 'rule': 'OUT-TLS', 'level': 'must', 'status': 'pass'},
@@ -50,23 +76,30 @@ def _rule(subject, rule, level, status):
     return {'subject': subject, 'rule': rule, 'level': level, 'status': status}
 
 
-@pytest.mark.parametrize('rules, fail_on, failed', [
-    ([_rule('a', 'OUT-TLS', 'must', 'fail')], 'must', True),
-    ([_rule('a', 'OUT-TLS', 'must', 'warn')], 'must', False),
-    ([_rule('a', 'OUT-PTR', 'should', 'fail')], 'must', False),
-    ([_rule('a', 'OUT-PTR', 'should', 'fail')], 'should', True),
-    ([_rule('a', 'OUT-PTR', 'should', 'warn')], 'should', True),
-    ([_rule('a', 'OUT-TLS', 'must', 'warn')], 'should', True),
-    ([_rule('a', 'OUT-TLS', 'must', 'skip'), _rule('a', 'OUT-PTR', 'should', 'pass')], 'should', False),
-    ([_rule('a', 'OUT-TLS', 'must', 'fail')], 'never', False),
-])
+@pytest.mark.parametrize(
+    'rules, fail_on, failed',
+    [
+        ([_rule('a', 'OUT-TLS', 'must', 'fail')], 'must', True),
+        ([_rule('a', 'OUT-TLS', 'must', 'warn')], 'must', False),
+        ([_rule('a', 'OUT-PTR', 'should', 'fail')], 'must', False),
+        ([_rule('a', 'OUT-PTR', 'should', 'fail')], 'should', True),
+        ([_rule('a', 'OUT-PTR', 'should', 'warn')], 'should', True),
+        ([_rule('a', 'OUT-TLS', 'must', 'warn')], 'should', True),
+        ([_rule('a', 'OUT-TLS', 'must', 'skip'), _rule('a', 'OUT-PTR', 'should', 'pass')], 'should', False),
+        ([_rule('a', 'OUT-TLS', 'must', 'fail')], 'never', False),
+    ],
+)
 def test_verdict(rules, fail_on, failed):
     assert verdict(rules, fail_on)[0] is failed
 
 
 def test_verdict_message_names_subjects_and_rules():
-    rules = [_rule('sips:a@x.test', 'OUT-TLS', 'must', 'fail'), _rule('sips:a@x.test', 'OUT-A', 'must', 'fail'),
-             _rule('sips:b@y.test', 'OUT-CERT-VALID', 'must', 'fail'), _rule('sips:c@z.test', 'OUT-A', 'must', 'pass')]
+    rules = [
+        _rule('sips:a@x.test', 'OUT-TLS', 'must', 'fail'),
+        _rule('sips:a@x.test', 'OUT-A', 'must', 'fail'),
+        _rule('sips:b@y.test', 'OUT-CERT-VALID', 'must', 'fail'),
+        _rule('sips:c@z.test', 'OUT-A', 'must', 'pass'),
+    ]
     failed, msg = verdict(rules, 'must')
     assert failed
     assert 'sips:a@x.test: OUT-TLS fail, OUT-A fail' in msg and 'sips:b@y.test: OUT-CERT-VALID fail' in msg

@@ -7,45 +7,56 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.ucops.expressway.plugins.module_utils._checks.sip import (
-    SipUriError, build_options, expressway_version, parse_response, parse_sips_uri)
+    SipUriError,
+    build_options,
+    expressway_version,
+    parse_response,
+    parse_sips_uri,
+)
 
 
-@pytest.mark.parametrize('text, host, port, explicit, ipv4', [
-    ('sips:alice@example.test', 'example.test', 5061, False, False),
-    ('SIPS:Alice@SBC1.Example.Test.', 'sbc1.example.test', 5061, False, False),
-    ('sips:alice@192.0.2.10', '192.0.2.10', 5061, False, True),
-    ('sips:alice@192.0.2.10:5071', '192.0.2.10', 5071, True, True),
-    ('sips:alice@sbc1.example.test:5062;transport=tls', 'sbc1.example.test', 5062, True, False),
-    ('sips:+4930123%40x@example.test?subject=hi', 'example.test', 5061, False, False),
-    ('sips:bob:secret@example.test', 'example.test', 5061, False, False),
-])
+@pytest.mark.parametrize(
+    'text, host, port, explicit, ipv4',
+    [
+        ('sips:alice@example.test', 'example.test', 5061, False, False),
+        ('SIPS:Alice@SBC1.Example.Test.', 'sbc1.example.test', 5061, False, False),
+        ('sips:alice@192.0.2.10', '192.0.2.10', 5061, False, True),
+        ('sips:alice@192.0.2.10:5071', '192.0.2.10', 5071, True, True),
+        ('sips:alice@sbc1.example.test:5062;transport=tls', 'sbc1.example.test', 5062, True, False),
+        ('sips:+4930123%40x@example.test?subject=hi', 'example.test', 5061, False, False),
+        ('sips:bob:secret@example.test', 'example.test', 5061, False, False),
+    ],
+)
 def test_valid_uris(text, host, port, explicit, ipv4):
     uri = parse_sips_uri(text)
     assert (uri.host, uri.port, uri.explicit_port, uri.is_ipv4) == (host, port, explicit, ipv4)
 
 
-@pytest.mark.parametrize('text, reason', [
-    ('sip:alice@example.test', 'sip: URIs are not supported'),
-    ('h323:alice@example.test', 'scheme h323: is not supported'),
-    ('alice@example.test', 'scheme is missing'),
-    ('example.test', 'scheme is missing'),
-    ('sips:example.test', 'user part is missing'),
-    ('sips:@example.test', 'user part is missing'),
-    ('sips:alice@[2001:db8::1]', 'IPv6 literal'),
-    ('sips:alice@[2001:db8::1]:5061', 'IPv6 literal'),
-    ('sips:alice@exa_mple.test', 'not a valid host name'),
-    ('sips:alice@-sbc.example.test', 'not a valid host name'),
-    ('sips:alice@sbc.example.123a', 'last label must start with a letter'),
-    ('sips:alice@999.1.1.1', 'neither a valid IPv4'),
-    ('sips:alice@example.test:0', 'port'),
-    ('sips:alice@example.test:70000', 'port'),
-    ('sips:al ice@example.test', 'user part'),
-    ('sips:alice@', 'host part is missing'),
-    ('', 'empty'),
-    # A final newline is not part of a label or a user part (a `$` anchor matched before it).
-    ('sips:alice@sbc.example.test\n;transport=tls', 'not a valid host name'),
-    ('sips:alice\n@sbc.example.test', 'user part'),
-])
+@pytest.mark.parametrize(
+    'text, reason',
+    [
+        ('sip:alice@example.test', 'sip: URIs are not supported'),
+        ('h323:alice@example.test', 'scheme h323: is not supported'),
+        ('alice@example.test', 'scheme is missing'),
+        ('example.test', 'scheme is missing'),
+        ('sips:example.test', 'user part is missing'),
+        ('sips:@example.test', 'user part is missing'),
+        ('sips:alice@[2001:db8::1]', 'IPv6 literal'),
+        ('sips:alice@[2001:db8::1]:5061', 'IPv6 literal'),
+        ('sips:alice@exa_mple.test', 'not a valid host name'),
+        ('sips:alice@-sbc.example.test', 'not a valid host name'),
+        ('sips:alice@sbc.example.123a', 'last label must start with a letter'),
+        ('sips:alice@999.1.1.1', 'neither a valid IPv4'),
+        ('sips:alice@example.test:0', 'port'),
+        ('sips:alice@example.test:70000', 'port'),
+        ('sips:al ice@example.test', 'user part'),
+        ('sips:alice@', 'host part is missing'),
+        ('', 'empty'),
+        # A final newline is not part of a label or a user part (a `$` anchor matched before it).
+        ('sips:alice@sbc.example.test\n;transport=tls', 'not a valid host name'),
+        ('sips:alice\n@sbc.example.test', 'user part'),
+    ],
+)
 def test_invalid_uris(text, reason):
     with pytest.raises(SipUriError, match=reason):
         parse_sips_uri(text)
@@ -72,11 +83,14 @@ def test_parse_response_and_headers():
         parse_response(b'HTTP/1.1 200 OK\r\n\r\n')
 
 
-@pytest.mark.parametrize('product, version', [
-    ('TANDBERG/4352 (X14.3.2)', 'X14.3.2'),
-    ('Cisco-Expressway/X8.11.4', 'X8.11.4'),
-    ('kamailio (5.6.3 (x86_64/linux))', None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    'product, version',
+    [
+        ('TANDBERG/4352 (X14.3.2)', 'X14.3.2'),
+        ('Cisco-Expressway/X8.11.4', 'X8.11.4'),
+        ('kamailio (5.6.3 (x86_64/linux))', None),
+        (None, None),
+    ],
+)
 def test_expressway_version(product, version):
     assert expressway_version(product) == version

@@ -70,11 +70,18 @@ def test_tls13_only_server_fails(pki, tmp_path, tls_server):
     assert status == 'fail' and 'only TLSv1.3' in summary and 'protocol_version' in summary
 
 
-@pytest.mark.parametrize('version, tls12, status', [
-    ('TLSv1.2', True, 'pass'), ('TLSv1.3', True, 'pass'), ('TLSv1.3', False, 'fail'),
-    ('TLSv1.1', None, 'warn'), ('TLSv1', None, 'fail'), ('SSLv3', None, 'fail'),
-    ('TLSv1.3', None, 'warn'),
-])
+@pytest.mark.parametrize(
+    'version, tls12, status',
+    [
+        ('TLSv1.2', True, 'pass'),
+        ('TLSv1.3', True, 'pass'),
+        ('TLSv1.3', False, 'fail'),
+        ('TLSv1.1', None, 'warn'),
+        ('TLSv1', None, 'fail'),
+        ('SSLv3', None, 'fail'),
+        ('TLSv1.3', None, 'warn'),
+    ],
+)
 def test_grade(version, tls12, status):
     assert checks_tls.grade(version, tls12)[0] == status
 
@@ -101,8 +108,12 @@ def test_sip_options_probe_records_status_line_and_server(pki, tmp_path, tls_ser
     context, dummy = server_context(pki, tmp_path)
     server = tls_server(context, reply=SIP_REPLY)
     result = checks_tls.probe('127.0.0.1', server.port, 'sbc1.example.test', 3, sip_uri='sips:alice@example.test')
-    assert result.sip == {'answered': True, 'status_line': 'SIP/2.0 200 OK', 'code': 200,
-                          'server': 'TANDBERG/4352 (X14.3.2)'}
+    assert result.sip == {
+        'answered': True,
+        'status_line': 'SIP/2.0 200 OK',
+        'code': 200,
+        'server': 'TANDBERG/4352 (X14.3.2)',
+    }
 
 
 def test_sip_options_probe_without_answer(pki, tmp_path, tls_server):
@@ -178,7 +189,7 @@ def test_slow_tls12_handshake_is_no_refusal(pki, tmp_path):
     finally:
         server.close()
     assert result.version == 'TLSv1.3' and result.tls12 is None
-    assert result.tls12_error['kind'] == 'timeout' and server.stalled == 2   # tried twice
+    assert result.tls12_error['kind'] == 'timeout' and server.stalled == 2  # tried twice
     status, summary = checks_tls.grade(result.version, result.tls12, result.tls12_error)
     assert status == 'warn' and 'refused' not in summary and 'no answer' in summary
 
@@ -210,6 +221,7 @@ def test_reset_during_handshake_is_reset_not_refused():
         conn.recv(10)
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
         conn.close()
+
     worker = threading.Thread(target=reset_once, daemon=True)
     worker.start()
     try:
@@ -221,12 +233,15 @@ def test_reset_during_handshake_is_reset_not_refused():
     assert err.value.kind in ('reset', 'closed') and 'refused' not in str(err.value)
 
 
-@pytest.mark.parametrize('error, kind, alert', [
-    (socket.timeout('timed out'), 'timeout', None),
-    (ConnectionResetError(104, 'reset'), 'reset', None),
-    (ssl.SSLEOFError(8, 'EOF occurred in violation of protocol'), 'closed', None),
-    (BrokenPipeError(32, 'broken pipe'), 'closed', None),
-])
+@pytest.mark.parametrize(
+    'error, kind, alert',
+    [
+        (socket.timeout('timed out'), 'timeout', None),
+        (ConnectionResetError(104, 'reset'), 'reset', None),
+        (ssl.SSLEOFError(8, 'EOF occurred in violation of protocol'), 'closed', None),
+        (BrokenPipeError(32, 'broken pipe'), 'closed', None),
+    ],
+)
 def test_classify(error, kind, alert):
     assert checks_tls.classify(error)[:2] == (kind, alert)
 

@@ -25,16 +25,20 @@ def _chain(pki, sans=('callservice.ciscospark.com',)):
 
 
 def _pinned(pki, **entry):
-    return {certificates.fingerprint(pki.root[0]): dict({'name': 'Unit Root CA', 'list': 'cas',
-                                                   'evidence': 'documented-current', 'in_mozilla_store': True},
-                                                  **entry)}
+    return {
+        certificates.fingerprint(pki.root[0]): dict(
+            {'name': 'Unit Root CA', 'list': 'cas', 'evidence': 'documented-current', 'in_mozilla_store': True}, **entry
+        )
+    }
 
 
 def test_expressway_list_validates_webex_chain(pki):
     anchors = webex_trust.Anchors(certificates.Bundle([pki.root[0]], 'box'), True, 'callservice.ciscospark.com')
     status, summary, evidence = webex_trust.judge(_chain(pki), anchors)
     assert status == 'pass', summary
-    assert evidence['root_sha256'] == certificates.fingerprint(pki.root[0]) and evidence['name']['matched_by'] == 'san_dns'
+    assert (
+        evidence['root_sha256'] == certificates.fingerprint(pki.root[0]) and evidence['name']['matched_by'] == 'san_dns'
+    )
 
 
 def test_webex_ca_change_fails_against_the_expressway_list(pki):
@@ -94,8 +98,9 @@ def test_no_sip_tls_means_no_row():
 
 
 def test_sip_tls_input_is_checked_before_any_request(tmp_path):
-    spec = dict(host='expe.example.test', port=5061, server_name=None, ca_bundle=None, expiry_warning_days=30,
-                timeout=5.0)
+    spec = dict(
+        host='expe.example.test', port=5061, server_name=None, ca_bundle=None, expiry_warning_days=30, timeout=5.0
+    )
     assert expressway_cert.load_bundle(None) is None
     assert expressway_cert.load_bundle(spec).by_sha256  # certifi's roots
     with pytest.raises(ValidationError, match='sip_tls'):

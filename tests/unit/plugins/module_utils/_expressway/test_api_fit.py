@@ -22,16 +22,19 @@ ONE = {'index': 1, 'address': '192.0.2.53'}
 TWO = {'index': 2, 'address': '198.51.100.53'}
 
 
-@pytest.mark.parametrize('payload, shape, count', [
-    ([ONE, TWO], 'list of 2 objects', 2),
-    ([ONE], 'list of 1 object', 1),
-    ({'DefaultDNSServers': ONE}, 'object wrapped in DefaultDNSServers (object)', 1),
-    ({'DefaultDNSServers': [ONE, TWO]}, 'object wrapped in DefaultDNSServers (list of 2 objects)', 2),
-    ([{'DefaultDNSServers': ONE}, {'DefaultDNSServers': TWO}], 'list of 2 DefaultDNSServers wrappers', 2),
-    ({'DefaultDNSServers': []}, 'object wrapped in DefaultDNSServers (empty list)', 0),
-    ([], 'empty list', 0),
-    ({}, 'empty object', 0),
-])
+@pytest.mark.parametrize(
+    'payload, shape, count',
+    [
+        ([ONE, TWO], 'list of 2 objects', 2),
+        ([ONE], 'list of 1 object', 1),
+        ({'DefaultDNSServers': ONE}, 'object wrapped in DefaultDNSServers (object)', 1),
+        ({'DefaultDNSServers': [ONE, TWO]}, 'object wrapped in DefaultDNSServers (list of 2 objects)', 2),
+        ([{'DefaultDNSServers': ONE}, {'DefaultDNSServers': TWO}], 'list of 2 DefaultDNSServers wrappers', 2),
+        ({'DefaultDNSServers': []}, 'object wrapped in DefaultDNSServers (empty list)', 0),
+        ([], 'empty list', 0),
+        ({}, 'empty object', 0),
+    ],
+)
 def test_every_dns_server_shape_of_the_contract_is_named_and_unwrapped(payload, shape, count):
     fit = compare(SERVERS, payload)
     assert fit['shape'] == shape
@@ -51,8 +54,18 @@ def test_a_key_returned_by_one_object_is_not_missing():
 
 
 def test_values_outside_tokens_and_choices_are_reported_without_user_data():
-    fit = compare(ZONES, [{'Name': 'secret-zone-name', 'SIPMode': 'Enabled', 'SIPTLSVerifyMode': 'on',
-                           'ZoneProfile': 'SomethingNew', 'HopCount': '15'}])
+    fit = compare(
+        ZONES,
+        [
+            {
+                'Name': 'secret-zone-name',
+                'SIPMode': 'Enabled',
+                'SIPTLSVerifyMode': 'on',
+                'ZoneProfile': 'SomethingNew',
+                'HopCount': '15',
+            }
+        ],
+    )
     problems = {p['key']: p for p in fit['bad_values']}
     assert problems['SIPMode']['problem'] == 'not one of the tokens' and problems['SIPMode']['value'] == 'Enabled'
     assert problems['SIPMode']['allowed'] == ['On', 'Off']
@@ -84,5 +97,9 @@ def test_a_miss_never_reports_missing_keys():
 
 def test_probe_names_are_the_module_choices():
     from ansible_collections.ucops.expressway.plugins.modules import api_fit_info
-    assert probe_names() == [line.strip()[2:] for line in api_fit_info.DOCUMENTATION.split('choices:')[1]
-                             .split('raml_dest')[0].splitlines() if line.strip().startswith('- ')]
+
+    assert probe_names() == [
+        line.strip()[2:]
+        for line in api_fit_info.DOCUMENTATION.split('choices:')[1].split('raml_dest')[0].splitlines()
+        if line.strip().startswith('- ')
+    ]

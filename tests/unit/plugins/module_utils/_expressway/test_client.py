@@ -95,6 +95,7 @@ def client_for(monkeypatch):
         kwargs.setdefault('password', PASSWORD)
         client = expressway_client.ExpresswayClient('expressway.example.test', username='admin', **kwargs)
         return client, adapter, delays
+
     return build
 
 
@@ -129,19 +130,25 @@ def untrusted(message):
 
 # -- retries of reads ------------------------------------------------------------------------------
 
+
 def test_get_retries_5xx_and_429_with_exponential_backoff(client_for):
-    client, adapter, delays = client_for([
-        Call('GET', '/x', status=503), Call('GET', '/x', status=429), Call('GET', '/x', status=502),
-        Call('GET', '/x', answer=[{'Name': 'a'}]),
-    ])
+    client, adapter, delays = client_for(
+        [
+            Call('GET', '/x', status=503),
+            Call('GET', '/x', status=429),
+            Call('GET', '/x', status=502),
+            Call('GET', '/x', answer=[{'Name': 'a'}]),
+        ]
+    )
     assert client.get('/x') == [{'Name': 'a'}]
     assert delays == [0.5, 1.0, 2.0]
     adapter.assert_done()
 
 
 def test_a_short_timeout_does_not_shorten_the_backoff(client_for):
-    client, adapter, delays = client_for([Call('GET', '/x', raises=reset())] * 3 + [Call('GET', '/x', answer=[])],
-                                         timeout=1)
+    client, adapter, delays = client_for(
+        [Call('GET', '/x', raises=reset())] * 3 + [Call('GET', '/x', answer=[])], timeout=1
+    )
     assert client.get('/x') == []
     assert delays == [0.5, 1.0, 2.0]
 
@@ -163,12 +170,20 @@ def test_get_retries_resets_and_gives_up_with_a_connection_failure(client_for):
     assert delays == [0.5, 1.0, 2.0]
 
 
-@pytest.mark.parametrize('broken', [
-    Answer('GET', '/x', stream=streamed([b'[{"Na'], ConnectionResetError(104, 'Connection reset by peer'))),
-    Answer('GET', '/x', headers={'Content-Length': '400'},
-           stream=streamed([b'[{"Name": "a"}]'], headers={'Content-Length': '400'})),
-    Answer('GET', '/x', headers={'Content-Length': '400'}, stream=streamed([b'[{"Name": "a"}]'])),
-], ids=['reset', 'short-content-length', 'length-checked-by-the-client'])
+@pytest.mark.parametrize(
+    'broken',
+    [
+        Answer('GET', '/x', stream=streamed([b'[{"Na'], ConnectionResetError(104, 'Connection reset by peer'))),
+        Answer(
+            'GET',
+            '/x',
+            headers={'Content-Length': '400'},
+            stream=streamed([b'[{"Name": "a"}]'], headers={'Content-Length': '400'}),
+        ),
+        Answer('GET', '/x', headers={'Content-Length': '400'}, stream=streamed([b'[{"Name": "a"}]'])),
+    ],
+    ids=['reset', 'short-content-length', 'length-checked-by-the-client'],
+)
 def test_get_retries_a_truncated_body(client_for, broken):
     client, adapter, delays = client_for([broken, Call('GET', '/x', answer=[{'Name': 'a'}])])
     assert client.get('/x') == [{'Name': 'a'}]
@@ -193,18 +208,21 @@ def test_every_attempt_gets_the_overall_timeout(client_for):
 
 # -- Retry-After -----------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize('status', [429, 503])
 def test_retry_after_seconds_replaces_the_backoff(client_for, status):
-    client, adapter, delays = client_for([
-        Answer('GET', '/x', status=status, headers={'Retry-After': '4'}), Call('GET', '/x', answer=[])])
+    client, adapter, delays = client_for(
+        [Answer('GET', '/x', status=status, headers={'Retry-After': '4'}), Call('GET', '/x', answer=[])]
+    )
     assert client.get('/x') == []
     assert delays == [4]
 
 
 def test_retry_after_http_date(client_for):
     when = email.utils.formatdate(time.time() + 6, usegmt=True)
-    client, adapter, delays = client_for([
-        Answer('GET', '/x', status=503, headers={'Retry-After': when}), Call('GET', '/x', answer=[])])
+    client, adapter, delays = client_for(
+        [Answer('GET', '/x', status=503, headers={'Retry-After': when}), Call('GET', '/x', answer=[])]
+    )
     client.get('/x')
     assert 3 < delays[0] <= 6
 
@@ -218,8 +236,7 @@ def test_retry_after_beyond_the_cap_is_not_waited(client_for):
 
 
 def test_retry_after_is_bounded_by_the_timeout(client_for):
-    client, adapter, delays = client_for([Answer('GET', '/x', status=503, headers={'Retry-After': '10'})],
-                                         timeout=5)
+    client, adapter, delays = client_for([Answer('GET', '/x', status=503, headers={'Retry-After': '10'})], timeout=5)
     with pytest.raises(ApiError, match='at most 5 s'):
         client.get('/x')
     assert delays == []
@@ -234,19 +251,27 @@ def test_retry_after_waits_share_one_budget(client_for):
 
 
 def test_unparsable_retry_after_falls_back_to_the_backoff(client_for):
-    client, adapter, delays = client_for([
-        Answer('GET', '/x', status=503, headers={'Retry-After': 'soon'}), Call('GET', '/x', answer=[])])
+    client, adapter, delays = client_for(
+        [Answer('GET', '/x', status=503, headers={'Retry-After': 'soon'}), Call('GET', '/x', answer=[])]
+    )
     client.get('/x')
     assert delays == [0.5]
 
 
 # -- writes: never resent once they may have reached the box -----------------------------------------
 
+
 @pytest.mark.parametrize('method', ['POST', 'DELETE'])
-@pytest.mark.parametrize('call', [
-    {'raises': reset()}, {'raises': requests.exceptions.ReadTimeout('read timed out')},
-    {'status': 500}, {'status': 503, 'answer': {'Message': 'busy'}},
-], ids=['reset', 'read-timeout', '500', '503'])
+@pytest.mark.parametrize(
+    'call',
+    [
+        {'raises': reset()},
+        {'raises': requests.exceptions.ReadTimeout('read timed out')},
+        {'status': 500},
+        {'status': 503, 'answer': {'Message': 'busy'}},
+    ],
+    ids=['reset', 'read-timeout', '500', '503'],
+)
 def test_ambiguous_write_failures_raise_outcome_unknown_without_resending(client_for, method, call):
     client, adapter, delays = client_for([Call(method, '/x', **call)])
     with pytest.raises(OutcomeUnknown) as exc:
@@ -284,8 +309,9 @@ def test_refused_post_then_created(client_for):
 
 
 def test_throttled_post_is_resent_after_retry_after(client_for):
-    client, adapter, delays = client_for([
-        Answer('POST', '/x', status=429, headers={'Retry-After': '2'}), Call('POST', '/x', status=201)])
+    client, adapter, delays = client_for(
+        [Answer('POST', '/x', status=429, headers={'Retry-After': '2'}), Call('POST', '/x', status=201)]
+    )
     client.post('/x', {'Name': 'a'})
     assert delays == [2]
     adapter.assert_done()
@@ -306,6 +332,7 @@ def test_put_reset_then_applied(client_for):
 
 # -- failures that are never retried, with a message that says what to do ----------------------------
 
+
 def test_name_resolution_failure(client_for):
     client, adapter, delays = client_for([Call('GET', '/x', raises=unresolvable())])
     with pytest.raises(ConnectionFailure, match='could not resolve host expressway.example.test: check option host'):
@@ -313,15 +340,22 @@ def test_name_resolution_failure(client_for):
     assert delays == []
 
 
-@pytest.mark.parametrize('with_ca, expected', [
-    (False, 'not trusted by the system trust store (unable to get local issuer certificate): give the CA '
-            'that issued it in option ca_path, or set validate_certs=false'),
-    (True, 'was not verified by the CA file {ca} (unable to get local issuer certificate)'),
-])
+@pytest.mark.parametrize(
+    'with_ca, expected',
+    [
+        (
+            False,
+            'not trusted by the system trust store (unable to get local issuer certificate): give the CA '
+            'that issued it in option ca_path, or set validate_certs=false',
+        ),
+        (True, 'was not verified by the CA file {ca} (unable to get local issuer certificate)'),
+    ],
+)
 def test_untrusted_certificate(client_for, ca_file, with_ca, expected):
     kwargs = {'ca_path': ca_file} if with_ca else {}
     client, adapter, delays = client_for(
-        [Call('GET', '/x', raises=untrusted('unable to get local issuer certificate'))], **kwargs)
+        [Call('GET', '/x', raises=untrusted('unable to get local issuer certificate'))], **kwargs
+    )
     with pytest.raises(ConnectionFailure) as exc:
         client.get('/x')
     assert expected.format(ca=ca_file) in str(exc.value)
@@ -338,8 +372,9 @@ def test_certificate_for_another_name(client_for):
 
 
 def test_auth_error_keeps_server_message_and_redacts_password(client_for):
-    client, adapter, delays = client_for([
-        Call('GET', '/x', status=401, answer={'Message': f'Bad password {PASSWORD}'})])
+    client, adapter, delays = client_for(
+        [Call('GET', '/x', status=401, answer={'Message': f'Bad password {PASSWORD}'})]
+    )
     with pytest.raises(AuthError) as exc:
         client.get('/x')
     assert 'Bad password ********' in str(exc.value)
@@ -373,12 +408,16 @@ def test_redirect_is_an_error_naming_the_target(client_for, location):
 
 # -- answers that are not what the resource returns ------------------------------------------------
 
-@pytest.mark.parametrize('text, shown', [
-    ('<html>\n  <body>Login</body></html>', "'<html> <body>Login</body></html>'"),
-    ('', 'an empty body'),
-    ('{"Name": ', '\'{"Name":\''),
-    ('x' * 200, "'" + 'x' * 80 + "...'"),
-])
+
+@pytest.mark.parametrize(
+    'text, shown',
+    [
+        ('<html>\n  <body>Login</body></html>', "'<html> <body>Login</body></html>'"),
+        ('', 'an empty body'),
+        ('{"Name": ', '\'{"Name":\''),
+        ('x' * 200, "'" + 'x' * 80 + "...'"),
+    ],
+)
 def test_get_that_is_not_json_names_url_and_excerpt(client_for, text, shown):
     client, adapter, delays = client_for([Call('GET', '/x', text=text)])
     with pytest.raises(ApiError) as exc:
@@ -400,8 +439,9 @@ def test_write_with_empty_body_is_accepted(client_for):
 
 
 def test_post_201_and_200_accepted_202_is_not(client_for):
-    client, adapter, delays = client_for([
-        Call('POST', '/x', status=201), Call('POST', '/x', status=200), Call('POST', '/x', status=202)])
+    client, adapter, delays = client_for(
+        [Call('POST', '/x', status=201), Call('POST', '/x', status=200), Call('POST', '/x', status=202)]
+    )
     client.post('/x', {})
     client.post('/x', {})
     with pytest.raises(ApiError, match='200 or 201'):
@@ -415,6 +455,7 @@ def test_get_text_without_prefix(client_for):
 
 # -- request shape -----------------------------------------------------------------------------------
 
+
 def test_name_is_percent_encoded(client_for):
     client, adapter, delays = client_for([Call('GET', '/z/name/A%20b%2Fc%25d%3F', answer=[])])
     assert client.get_by_name('/z', 'A b/c%d?') == []
@@ -426,9 +467,14 @@ def test_get_by_name_wraps_a_bare_object(client_for):
     assert client.get_by_name('/z', 'a') == [{'Name': 'a'}]
 
 
-@pytest.mark.parametrize('answer, expected', [
-    ({'A': 1}, {'A': 1}), ([{'A': 1}], {'A': 1}), ([], {}),
-])
+@pytest.mark.parametrize(
+    'answer, expected',
+    [
+        ({'A': 1}, {'A': 1}),
+        ([{'A': 1}], {'A': 1}),
+        ([], {}),
+    ],
+)
 def test_singleton_shapes(client_for, answer, expected):
     client, adapter, delays = client_for([Call('GET', '/s', answer=answer)])
     assert client.get_singleton('/s') == expected
@@ -454,9 +500,15 @@ def test_password_is_sent_as_utf8(client_for, password):
     assert base64.b64decode(token) == f'admin:{password}'.encode('utf-8')
 
 
-@pytest.mark.parametrize('with_ca, validate, verify', [
-    (False, True, True), (False, False, False), (True, True, 'CA'), (True, False, False),
-])
+@pytest.mark.parametrize(
+    'with_ca, validate, verify',
+    [
+        (False, True, True),
+        (False, False, False),
+        (True, True, 'CA'),
+        (True, False, False),
+    ],
+)
 def test_tls_verification_setting(client_for, ca_file, with_ca, validate, verify):
     kwargs = {'ca_path': ca_file} if with_ca else {}
     client, adapter, delays = client_for([], validate_certs=validate, **kwargs)
@@ -477,6 +529,7 @@ def test_adapter_never_retries_or_redirects_itself():
 
 # -- connection options: checked before the first request --------------------------------------------
 
+
 def test_connection_spec_defaults_and_secrets():
     spec = expressway_client.connection_argument_spec()
     assert spec['validate_certs']['default'] is True
@@ -485,23 +538,32 @@ def test_connection_spec_defaults_and_secrets():
     assert spec['api_prefix']['choices'] == ['/api/provisioning', '/api/v1/provisioning']
 
 
-@pytest.mark.parametrize('host, base', [
-    ('::1', 'https://[::1]:8443'), ('[::1]', 'https://[::1]:8443'), ('127.0.0.1', 'https://127.0.0.1:8443'),
-    ('exp-1.example.test', 'https://exp-1.example.test:8443'), ('box', 'https://box:8443'),
-])
+@pytest.mark.parametrize(
+    'host, base',
+    [
+        ('::1', 'https://[::1]:8443'),
+        ('[::1]', 'https://[::1]:8443'),
+        ('127.0.0.1', 'https://127.0.0.1:8443'),
+        ('exp-1.example.test', 'https://exp-1.example.test:8443'),
+        ('box', 'https://box:8443'),
+    ],
+)
 def test_base_url(host, base):
     client = expressway_client.ExpresswayClient(host, 8443, 'admin', PASSWORD)
     assert client.base_url == base
 
 
-@pytest.mark.parametrize('args, option, text', [
-    ({'timeout': 0}, 'timeout', 'greater than 0'),
-    ({'port': 0}, 'port', '1 to 65535'),
-    ({'host': 'https://box.example.test'}, 'host', 'without scheme or path'),
-    ({'host': 'box.example.test:8443'}, 'host', 'port in option port (port: 8443)'),
-    ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path', 'no such file'),
-    ({'username': 'admin', 'password': None}, 'password', 'username is set but password is not'),
-])
+@pytest.mark.parametrize(
+    'args, option, text',
+    [
+        ({'timeout': 0}, 'timeout', 'greater than 0'),
+        ({'port': 0}, 'port', '1 to 65535'),
+        ({'host': 'https://box.example.test'}, 'host', 'without scheme or path'),
+        ({'host': 'box.example.test:8443'}, 'host', 'port in option port (port: 8443)'),
+        ({'ca_path': '/nonexistent/ca.pem'}, 'ca_path', 'no such file'),
+        ({'username': 'admin', 'password': None}, 'password', 'username is set but password is not'),
+    ],
+)
 def test_module_fails_on_bad_connection_options_before_any_request(args, option, text):
     result, adapter = run_module(system_info, args, [])
     assert result['failed'] is True

@@ -23,25 +23,34 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 TCP_443 = {'action': 'Allow', 'service': 'Custom', 'transport': 'TCP', 'start_port': 400, 'end_port': 500}
 
 
-@pytest.mark.parametrize('rule, port, expected', [
-    (TCP_443, 443, True),
-    (dict(TCP_443, transport='TCPAndUDP'), 443, True),
-    (dict(TCP_443, transport='UDP'), 443, False),
-    (dict(TCP_443, action='Drop'), 443, False),
-    (TCP_443, 8443, False),
-    ({'action': 'Allow', 'service': 'HTTPS'}, 443, True),
-    ({'action': 'Allow', 'service': 'SSH'}, 443, False),
-    ({'action': 'Allow', 'transport': 'TCP'}, 443, False),  # a new rule whose ports the box will default
-])
+@pytest.mark.parametrize(
+    'rule, port, expected',
+    [
+        (TCP_443, 443, True),
+        (dict(TCP_443, transport='TCPAndUDP'), 443, True),
+        (dict(TCP_443, transport='UDP'), 443, False),
+        (dict(TCP_443, action='Drop'), 443, False),
+        (TCP_443, 8443, False),
+        ({'action': 'Allow', 'service': 'HTTPS'}, 443, True),
+        ({'action': 'Allow', 'service': 'SSH'}, 443, False),
+        ({'action': 'Allow', 'transport': 'TCP'}, 443, False),  # a new rule whose ports the box will default
+    ],
+)
 def test_admits(rule, port, expected):
     assert admits(rule, port) is expected
 
 
 def test_plan_collection_orders_deletes_first_and_keeps_unlisted():
-    records = [{'index': 1, 'address': '192.0.2.1'}, {'index': 2, 'address': '192.0.2.2'},
-               {'index': 5, 'address': '192.0.2.5'}]
-    items = [{'index': 1, 'address': '192.0.2.1'}, {'index': 3, 'address': '192.0.2.3'},
-             {'index': 2, 'address': '192.0.2.9'}]
+    records = [
+        {'index': 1, 'address': '192.0.2.1'},
+        {'index': 2, 'address': '192.0.2.2'},
+        {'index': 5, 'address': '192.0.2.5'},
+    ]
+    items = [
+        {'index': 1, 'address': '192.0.2.1'},
+        {'index': 3, 'address': '192.0.2.3'},
+        {'index': 2, 'address': '192.0.2.9'},
+    ]
     present = plan_collection(DNS_SERVER, records, items, 'index', 'present')
     assert [p.action for p in present] == ['update', 'create', 'none']
     exact = plan_collection(DNS_SERVER, records, items, 'index', 'exact')
@@ -55,8 +64,10 @@ class Pending:
     """A pending set that renumbers the rules 1..n after every delete, as a box may (the contract is silent)."""
 
     def __init__(self, priorities):
-        self.rules = [{'Index': n, 'Priority': p, 'Address': f'192.0.2.{p}', 'PrefixLength': 32, 'Action': 'Drop'}
-                      for n, p in enumerate(priorities, start=1)]
+        self.rules = [
+            {'Index': n, 'Priority': p, 'Address': f'192.0.2.{p}', 'PrefixLength': 32, 'Action': 'Drop'}
+            for n, p in enumerate(priorities, start=1)
+        ]
         self.sent = []
 
     def get(self, path):
@@ -88,8 +99,10 @@ def test_deletes_after_a_renumbering_delete_find_their_rule_again():
 def test_an_update_after_a_delete_is_sent_to_the_rule_s_index_now():
     box = Pending([10, 20, 30])
     before = rules_of(box)
-    plans = [plan_named(RULE, before[0], {}, 'absent'),
-             plan_named(RULE, before[2], dict(before[2], description='moved'), 'present')]
+    plans = [
+        plan_named(RULE, before[0], {}, 'absent'),
+        plan_named(RULE, before[2], dict(before[2], description='moved'), 'present'),
+    ]
     write_rules(box, plans, check_mode=False)
     assert box.sent[-1] == ('PUT', {'Index': 2, 'Description': 'moved'})
     assert [(r['Priority'], r.get('Description')) for r in box.rules] == [(20, None), (30, 'moved')]

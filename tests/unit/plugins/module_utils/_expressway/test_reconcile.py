@@ -65,6 +65,7 @@ def test_pick_is_exact():
 
 # --- Lost answers, miss shapes and read shapes, against an in-memory box -----------------------------
 
+
 class Box:
     """A client double holding one collection; faults: {(method, n): 'applied' | 'lost'} for the nth call."""
 
@@ -111,27 +112,44 @@ class Box:
 ZONE_ARGS = {'name': 'Z', 'state': 'absent'}
 
 
-@pytest.mark.parametrize('action, before, after, current, expected', [
-    ('delete', {'name': 'Z', 'hop_count': 15}, {}, None, 'done'),
-    ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 15}, 'unchanged'),
-    ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 16}, 'other'),
-    ('create', {}, {'name': 'Z', 'hop_count': 9}, None, 'unchanged'),
-    ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 9, 'sip_mode': True}, 'done'),
-    ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 15}, 'other'),
-    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 9}, 'done'),
-    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 15},
-     'unchanged'),
-    ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, None, 'other'),
-    ('delete', {'index': 1, 'priority': 10}, {}, {'index': 3, 'priority': 10}, 'unchanged'),  # index ignored
-])
+@pytest.mark.parametrize(
+    'action, before, after, current, expected',
+    [
+        ('delete', {'name': 'Z', 'hop_count': 15}, {}, None, 'done'),
+        ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 15}, 'unchanged'),
+        ('delete', {'name': 'Z', 'hop_count': 15}, {}, {'name': 'Z', 'hop_count': 16}, 'other'),
+        ('create', {}, {'name': 'Z', 'hop_count': 9}, None, 'unchanged'),
+        ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 9, 'sip_mode': True}, 'done'),
+        ('create', {}, {'name': 'Z', 'hop_count': 9}, {'name': 'Z', 'hop_count': 15}, 'other'),
+        (
+            'update',
+            {'name': 'Z', 'hop_count': 15},
+            {'name': 'Z', 'hop_count': 9},
+            {'name': 'Z', 'hop_count': 9},
+            'done',
+        ),
+        (
+            'update',
+            {'name': 'Z', 'hop_count': 15},
+            {'name': 'Z', 'hop_count': 9},
+            {'name': 'Z', 'hop_count': 15},
+            'unchanged',
+        ),
+        ('update', {'name': 'Z', 'hop_count': 15}, {'name': 'Z', 'hop_count': 9}, None, 'other'),
+        ('delete', {'index': 1, 'priority': 10}, {}, {'index': 3, 'priority': 10}, 'unchanged'),  # index ignored
+    ],
+)
 def test_outcome(action, before, after, current, expected):
     assert outcome(Plan(action, {}, before, after), current) == expected
 
 
-@pytest.mark.parametrize('faults, writes', [
-    ({('DELETE', 1): 'applied'}, [('DELETE', {'Name': 'Z'})]),
-    ({('DELETE', 1): 'lost'}, [('DELETE', {'Name': 'Z'})] * 2),
-])
+@pytest.mark.parametrize(
+    'faults, writes',
+    [
+        ({('DELETE', 1): 'applied'}, [('DELETE', {'Name': 'Z'})]),
+        ({('DELETE', 1): 'lost'}, [('DELETE', {'Name': 'Z'})] * 2),
+    ],
+)
 def test_delete_with_a_lost_answer_rereads_and_resends_only_when_unchanged(faults, writes):
     box = Box([{'Name': 'Z'}, {'Name': 'Y'}], faults=faults)
     result = run_named(box, DNS_ZONE, ZONE_ARGS)
@@ -199,11 +217,20 @@ def test_a_400_for_another_reason_stays_an_error_without_a_list():
 SERVER = {'index': 2, 'address': '192.0.2.53'}
 
 
-@pytest.mark.parametrize('answer, expected', [
-    ([SERVER], [SERVER]), ({'DefaultDNSServers': SERVER}, [SERVER]), ({'DefaultDNSServers': [SERVER]}, [SERVER]),
-    ([{'DefaultDNSServers': SERVER}], [SERVER]), ([], []), ({}, []), ({'DefaultDNSServers': []}, []),
-    (None, []), ([{}], []),
-])
+@pytest.mark.parametrize(
+    'answer, expected',
+    [
+        ([SERVER], [SERVER]),
+        ({'DefaultDNSServers': SERVER}, [SERVER]),
+        ({'DefaultDNSServers': [SERVER]}, [SERVER]),
+        ([{'DefaultDNSServers': SERVER}], [SERVER]),
+        ([], []),
+        ({}, []),
+        ({'DefaultDNSServers': []}, []),
+        (None, []),
+        ([{}], []),
+    ],
+)
 def test_dns_server_answers_in_every_shape(answer, expected):
     assert DNS_SERVER.records(answer) == expected
 

@@ -22,8 +22,12 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.field
 GENERATED = settings(derandomize=True, database=None, deadline=None, max_examples=40)
 
 LABEL_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
-labels = st.builds(lambda first, middle, last: first + middle + last,
-                   st.sampled_from(LABEL_CHARS), st.text(LABEL_CHARS + '-', max_size=40), st.sampled_from(LABEL_CHARS))
+labels = st.builds(
+    lambda first, middle, last: first + middle + last,
+    st.sampled_from(LABEL_CHARS),
+    st.text(LABEL_CHARS + '-', max_size=40),
+    st.sampled_from(LABEL_CHARS),
+)
 junk_suffixes = st.sampled_from(['\n', '\r\n', ' ', '\t', '_', '.', '-', '/', '\x00', ':'])
 
 
@@ -131,11 +135,14 @@ def test_description_of_64_passes():
     validate.check_ranges(FIREWALL_RULE, {'description': 'x' * 64}, 'rules.')
 
 
-@pytest.mark.parametrize('after, declared, option, value', [
-    ({'priority': 5, 'start_port': 37000, 'end_port': 36010}, {'start_port': 37000}, 'rules.start_port', 37000),
-    ({'priority': 5, 'start_port': 5061, 'end_port': 80}, {'end_port': 80}, 'rules.end_port', 80),
-    ({'priority': 5, 'start_port': 9, 'end_port': 8}, {'start_port': 9, 'end_port': 8}, 'rules.start_port', 9),
-])
+@pytest.mark.parametrize(
+    'after, declared, option, value',
+    [
+        ({'priority': 5, 'start_port': 37000, 'end_port': 36010}, {'start_port': 37000}, 'rules.start_port', 37000),
+        ({'priority': 5, 'start_port': 5061, 'end_port': 80}, {'end_port': 80}, 'rules.end_port', 80),
+        ({'priority': 5, 'start_port': 9, 'end_port': 8}, {'start_port': 9, 'end_port': 8}, 'rules.start_port', 9),
+    ],
+)
 def test_port_order_names_the_declared_end(after, declared, option, value):
     error = refused(validate.check_port_order, after, declared)
     assert (error.option, error.value) == (option, value) and 'priority 5' in str(error)
@@ -146,26 +153,37 @@ def test_port_order_passes(after):
     validate.check_port_order(after, after)
 
 
-RANGE = {'transport': 'TCP', 'start_port': 5061, 'end_port': 5062, 'address': None, 'prefix_length': 32,
-         'action': 'Allow'}
+RANGE = {
+    'transport': 'TCP',
+    'start_port': 5061,
+    'end_port': 5062,
+    'address': None,
+    'prefix_length': 32,
+    'action': 'Allow',
+}
 
 
-@pytest.mark.parametrize('item, option', [
-    (dict(RANGE, start_port=0), 'expected_firewall (item 1).start_port'),
-    (dict(RANGE, end_port=70000), 'expected_firewall (item 1).end_port'),
-    (dict(RANGE, start_port=6000), 'expected_firewall (item 1).start_port'),
-    (dict(RANGE, address='192.0.2.1', prefix_length=33), 'expected_firewall (item 1).prefix_length'),
-    (dict(RANGE, address='2001:db8::1', prefix_length=129), 'expected_firewall (item 1).prefix_length'),
-    (dict(RANGE, address='fe80::1%eth0'), 'expected_firewall (item 1).address'),
-    (dict(RANGE, address='192.0.2.0/24'), 'expected_firewall (item 1).address'),
-])
+@pytest.mark.parametrize(
+    'item, option',
+    [
+        (dict(RANGE, start_port=0), 'expected_firewall (item 1).start_port'),
+        (dict(RANGE, end_port=70000), 'expected_firewall (item 1).end_port'),
+        (dict(RANGE, start_port=6000), 'expected_firewall (item 1).start_port'),
+        (dict(RANGE, address='192.0.2.1', prefix_length=33), 'expected_firewall (item 1).prefix_length'),
+        (dict(RANGE, address='2001:db8::1', prefix_length=129), 'expected_firewall (item 1).prefix_length'),
+        (dict(RANGE, address='fe80::1%eth0'), 'expected_firewall (item 1).address'),
+        (dict(RANGE, address='192.0.2.0/24'), 'expected_firewall (item 1).address'),
+    ],
+)
 def test_expected_firewall_refused(item, option):
     assert refused(validate.check_config_params, {'expected_firewall': [item]}).option == option
 
 
 def test_expected_firewall_and_sip_domains_pass():
-    params = {'expected_firewall': [RANGE, dict(RANGE, address='2001:db8::', prefix_length=64)],
-              'sip_domains': ['acme.calls.webex.com', 'example.test.']}
+    params = {
+        'expected_firewall': [RANGE, dict(RANGE, address='2001:db8::', prefix_length=64)],
+        'sip_domains': ['acme.calls.webex.com', 'example.test.'],
+    }
     assert validate.check_config_params(params) is params
 
 
@@ -185,13 +203,21 @@ SPEC = {
     'one': {'type': 'dict', 'options': {'port': {'type': 'int'}}},
     'names': {'type': 'list', 'elements': 'str'},
 }
-not_a_dict = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(),
-                       st.lists(st.integers(), max_size=3), st.text(alphabet='abc xyz', min_size=1))
+not_a_dict = st.one_of(
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.booleans(),
+    st.lists(st.integers(), max_size=3),
+    st.text(alphabet='abc xyz', min_size=1),
+)
 
 
 @GENERATED
-@given(st.lists(st.fixed_dictionaries({'priority': st.integers()}), max_size=3), not_a_dict,
-       st.lists(st.fixed_dictionaries({'priority': st.integers()}), max_size=3))
+@given(
+    st.lists(st.fixed_dictionaries({'priority': st.integers()}), max_size=3),
+    not_a_dict,
+    st.lists(st.fixed_dictionaries({'priority': st.integers()}), max_size=3),
+)
 def test_a_non_dictionary_element_is_found(before, bad, after):
     found = validate.malformed_suboptions(SPEC, {'rules': before + [bad] + after, 'password': 'pw'})
     assert list(found) == ['rules']
@@ -199,12 +225,15 @@ def test_a_non_dictionary_element_is_found(before, bad, after):
     assert error.value == bad and f'item {len(before) + 1} ' in str(error) and 'priority' in error.allowed
 
 
-@pytest.mark.parametrize('params', [
-    {'rules': [{'priority': 1}, 'priority=2', '{"priority": 3}']},
-    {'rules': None, 'one': {'port': 5}},
-    {'one': 'port=5'},
-    {'names': [1, {'a': 1}]},  # no sub-options: Ansible's own checks, which know the password by then
-])
+@pytest.mark.parametrize(
+    'params',
+    [
+        {'rules': [{'priority': 1}, 'priority=2', '{"priority": 3}']},
+        {'rules': None, 'one': {'port': 5}},
+        {'one': 'port=5'},
+        {'names': [1, {'a': 1}]},  # no sub-options: Ansible's own checks, which know the password by then
+    ],
+)
 def test_well_formed_or_plain_options_pass(params):
     assert validate.malformed_suboptions(SPEC, params) == {}
 

@@ -13,10 +13,16 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.versi
 )
 
 
-@pytest.mark.parametrize('text, expected', [
-    ('X14.3.2', (14, 3, 2)), ('X8.10', (8, 10)), ('x8.5.3', (8, 5, 3)), ('14.2', (14, 2)),
-    (' X15.0.1 RC2', (15, 0, 1)),
-])
+@pytest.mark.parametrize(
+    'text, expected',
+    [
+        ('X14.3.2', (14, 3, 2)),
+        ('X8.10', (8, 10)),
+        ('x8.5.3', (8, 5, 3)),
+        ('14.2', (14, 2)),
+        (' X15.0.1 RC2', (15, 0, 1)),
+    ],
+)
 def test_parse(text, expected):
     assert parse_version(text) == expected
 

@@ -25,14 +25,22 @@ NOW = datetime.datetime(2026, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 
 
 def row(rule, status, subject="sips:b2b@sbc1.example.test", level="must", remedy=None, evidence=None, address=None):
-    return {"subject": subject, "target": "sbc1.example.test", "address": address, "port": 5061, "rule": rule,
-            "level": level, "status": status, "summary": "%s %s" % (rule, status), "evidence": evidence or {},
-            "remedy": remedy}
+    return {
+        "subject": subject,
+        "target": "sbc1.example.test",
+        "address": address,
+        "port": 5061,
+        "rule": rule,
+        "level": level,
+        "status": status,
+        "summary": "%s %s" % (rule, status),
+        "evidence": evidence or {},
+        "remedy": remedy,
+    }
 
 
 def result(rows, rules=None, **args):
-    return {"changed": False, "results": rows, "rules": rules or [], "summary": {},
-            "invocation": {"module_args": args}}
+    return {"changed": False, "results": rows, "rules": rules or [], "summary": {}, "invocation": {"module_args": args}}
 
 
 def cell(report, host, rule):
@@ -40,17 +48,27 @@ def cell(report, host, rule):
     return next(c for c in entry["rules"] if c["rule"] == rule)
 
 
-@pytest.mark.parametrize("statuses, expected", [
-    (["pass", "skip", "warn"], "warn"), (["pass", "fail", "warn"], "fail"), (["skip", "pass"], "pass"),
-    ([], "skip"), (["skip"], "skip")])
+@pytest.mark.parametrize(
+    "statuses, expected",
+    [
+        (["pass", "skip", "warn"], "warn"),
+        (["pass", "fail", "warn"], "fail"),
+        (["skip", "pass"], "pass"),
+        ([], "skip"),
+        (["skip"], "skip"),
+    ],
+)
 def test_worst_status(statuses, expected):
     assert worst_status(statuses) == expected
 
 
 def test_cell_is_the_worst_row_over_subjects_and_addresses():
-    rows = [row("OUT-TLS", "pass", address="127.0.0.1"), row("OUT-TLS", "fail", address="127.0.0.2", remedy="open 5061"),
-            row("OUT-TLS", "warn", subject="sips:x@sbc2.example.test", remedy="use TLS 1.2"),
-            row("OUT-TLS", "fail", address="127.0.0.3", remedy="open 5061")]
+    rows = [
+        row("OUT-TLS", "pass", address="127.0.0.1"),
+        row("OUT-TLS", "fail", address="127.0.0.2", remedy="open 5061"),
+        row("OUT-TLS", "warn", subject="sips:x@sbc2.example.test", remedy="use TLS 1.2"),
+        row("OUT-TLS", "fail", address="127.0.0.3", remedy="open 5061"),
+    ]
     report = build_report({"h1": [result(rows)]}, now=NOW)
     tls = cell(report, "h1", "OUT-TLS")
     assert tls["status"] == "fail"
@@ -75,8 +93,10 @@ def test_roll_up_and_highest_level_count():
 def test_hosts_rules_and_summary_over_a_fleet():
     fleet = {
         "sbc2.example.test": [result([row("OUT-PTR", "fail", level="should"), row("OUT-URI", "pass")])],
-        "sbc1.example.test": [result([row("OUT-A", "pass"), row("OUT-URI", "pass")]),
-                              result([row("EXP-ZONE", "skip")])],
+        "sbc1.example.test": [
+            result([row("OUT-A", "pass"), row("OUT-URI", "pass")]),
+            result([row("EXP-ZONE", "skip")]),
+        ],
     }
     report = build_report(fleet, now=NOW)
     assert report["schema_version"] == document.SCHEMA_VERSION
@@ -90,8 +110,12 @@ def test_hosts_rules_and_summary_over_a_fleet():
 
 
 def test_errors_skips_and_empty_hosts():
-    fleet = {"crashed": {"failed": True, "msg": "missing dnspython"}, "nothing": [],
-             "skipped": [{"skipped": True, "changed": False}], "ok": result([row("OUT-URI", "pass")])}
+    fleet = {
+        "crashed": {"failed": True, "msg": "missing dnspython"},
+        "nothing": [],
+        "skipped": [{"skipped": True, "changed": False}],
+        "ok": result([row("OUT-URI", "pass")]),
+    }
     report = build_report(fleet, now=NOW)
     by_name = dict((h["name"], h) for h in report["hosts"])
     assert by_name["crashed"]["errors"] == ["missing dnspython"]
@@ -102,22 +126,32 @@ def test_errors_skips_and_empty_hosts():
 
 
 def test_loop_registration_is_unwrapped():
-    looped = {"changed": False, "results": [dict(result([row("OUT-URI", "pass")]), ansible_loop_var="item"),
-                                            dict(result([row("OUT-A", "fail")]), ansible_loop_var="item")]}
+    looped = {
+        "changed": False,
+        "results": [
+            dict(result([row("OUT-URI", "pass")]), ansible_loop_var="item"),
+            dict(result([row("OUT-A", "fail")]), ansible_loop_var="item"),
+        ],
+    }
     report = build_report({"h1": looped}, now=NOW)
     assert [c["rule"] for c in report["hosts"][0]["rules"]] == ["OUT-URI", "OUT-A"]
 
 
 def test_group_by_subject():
-    rows = [row("OUT-URI", "pass", subject="sips:a@a.example.test"), row("OUT-URI", "fail", subject="sips:b@b.example.test")]
+    rows = [
+        row("OUT-URI", "pass", subject="sips:a@a.example.test"),
+        row("OUT-URI", "fail", subject="sips:b@b.example.test"),
+    ]
     report = build_report({"controller": result(rows)}, now=NOW, group_by="subject")
     assert [h["name"] for h in report["hosts"]] == ["sips:a@a.example.test", "sips:b@b.example.test"]
     assert cell(report, "sips:b@b.example.test", "OUT-URI")["status"] == "fail"
 
 
 def test_metadata_records_resolvers_and_trust_bundles():
-    fleet = {"h1": result([row("OUT-URI", "pass")], resolvers=["127.0.0.1"], resolver_port=5300, ca_bundle=None),
-             "h2": result([row("OUT-URI", "pass")], resolvers=["127.0.0.2"], ca_bundle="/etc/webex-cas.pem")}
+    fleet = {
+        "h1": result([row("OUT-URI", "pass")], resolvers=["127.0.0.1"], resolver_port=5300, ca_bundle=None),
+        "h2": result([row("OUT-URI", "pass")], resolvers=["127.0.0.2"], ca_bundle="/etc/webex-cas.pem"),
+    }
     meta = build_report(fleet, now=NOW)["metadata"]
     assert meta["resolvers"] == ["127.0.0.1:5300", "127.0.0.2"]
     assert meta["trust_bundles"] == [document.DEFAULT_TRUST_BUNDLE, "/etc/webex-cas.pem"]
@@ -132,13 +166,16 @@ def test_collection_version_matches_galaxy_yml():
     assert re.search(r"^version:\s*(\S+)", galaxy, re.M).group(1) == document.COLLECTION_VERSION
 
 
-@pytest.mark.parametrize("bad, message", [
-    ([], "mapping"),
-    ({"h": "text"}, "expected a check module result"),
-    ({"h": result([{"status": "pass"}])}, "missing 'rule'"),
-    ({"h": result([row("OUT-URI", "ok")])}, "status 'ok'"),
-    ({"h": result([], rules=[{"rule": "OUT-URI", "status": "bad"}])}, "rules\\[0\\]"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ([], "mapping"),
+        ({"h": "text"}, "expected a check module result"),
+        ({"h": result([{"status": "pass"}])}, "missing 'rule'"),
+        ({"h": result([row("OUT-URI", "ok")])}, "status 'ok'"),
+        ({"h": result([], rules=[{"rule": "OUT-URI", "status": "bad"}])}, "rules\\[0\\]"),
+    ],
+)
 def test_bad_input_is_refused(bad, message):
     with pytest.raises(ReportError, match=message):
         build_report(bad, now=NOW)
@@ -146,15 +183,25 @@ def test_bad_input_is_refused(bad, message):
 
 def test_certificate_calendar_states_and_dedup():
     def cert(name, days):
-        return {"subject": "CN=%s" % name, "serial": "0a",
-                "not_after": (NOW + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return {
+            "subject": "CN=%s" % name,
+            "serial": "0a",
+            "not_after": (NOW + datetime.timedelta(days=days)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+
     old, soon, later = cert("old", -5), cert("soon", 12), cert("later", 400)
-    rows = [row("OUT-CERT-VALID", "fail", evidence={"leaf": old}), row("OUT-CERT-NAME", "pass", evidence={"leaf": old}),
-            row("OUT-CERT-CHAIN", "pass", evidence={"chain": [soon, {"not_after": "garbage"}]}),
-            row("EXP-TRUST", "pass", evidence={"trusted": {"roots": [later]}})]
+    rows = [
+        row("OUT-CERT-VALID", "fail", evidence={"leaf": old}),
+        row("OUT-CERT-NAME", "pass", evidence={"leaf": old}),
+        row("OUT-CERT-CHAIN", "pass", evidence={"chain": [soon, {"not_after": "garbage"}]}),
+        row("EXP-TRUST", "pass", evidence={"trusted": {"roots": [later]}}),
+    ]
     certs = build_report({"h1": result(rows)}, now=NOW, expiry_warning_days=30)["certificates"]
     assert [(c["certificate"], c["state"], c["days_left"]) for c in certs] == [
-        ("CN=old", "expired", -5), ("CN=soon", "expiring", 12), ("CN=later", "valid", 400)]
+        ("CN=old", "expired", -5),
+        ("CN=soon", "expiring", 12),
+        ("CN=later", "valid", 400),
+    ]
     assert certs[0]["rules"] == ["OUT-CERT-VALID", "OUT-CERT-NAME"]
     assert certs[1]["month"] == "2026-06"
 
@@ -166,7 +213,8 @@ def test_calendar_days_left_agree_with_the_evidence():
     chain = row("OUT-CERT-CHAIN", "pass", evidence={"chain": [dict(leaf)]})
     certs = build_report({"h1": result([chain, measured])}, now=NOW)["certificates"]
     assert [(c["days_left"], c["state"], c["rules"]) for c in certs] == [
-        (-3, "expired", ["OUT-CERT-VALID", "OUT-CERT-CHAIN"])]
+        (-3, "expired", ["OUT-CERT-VALID", "OUT-CERT-CHAIN"])
+    ]
     # Without a count in the evidence the calendar rounds the same way, on the report's clock.
     assert build_report({"h1": result([chain])}, now=NOW)["certificates"][0]["days_left"] == -3
 
@@ -189,11 +237,16 @@ def test_days_left_matches_the_outbound_check():
         assert days_left(moment, NOW) == int((moment - NOW).total_seconds() // 86400), hours
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-01-02T03:04:05Z", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
-    ("2026-01-02T05:04:05+02:00", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
-    ("2026-01-02T03:04:05", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
-    ("Jan 2 2026", None), (None, None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-01-02T03:04:05Z", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
+        ("2026-01-02T05:04:05+02:00", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
+        ("2026-01-02T03:04:05", datetime.datetime(2026, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)),
+        ("Jan 2 2026", None),
+        (None, None),
+    ],
+)
 def test_parse_timestamp(text, expected):
     assert parse_timestamp(text) == expected
 
@@ -208,15 +261,22 @@ def test_find_certificates_stops_at_depth():
 
 def test_slowest_destinations_sum_the_timings_of_their_rows():
     slow, fast = "sips:b2b@slow.example.test", "sips:b2b@fast.example.test"
-    rows = [row("OUT-HOST", "pass", subject=slow, evidence={"timings": {"dns": 80.0}}),
-            row("OUT-TLS", "pass", subject=slow, evidence={"timings": {"connect": 40.0, "tls": 200.5, "sip": 40.0}}),
-            row("OUT-PTR", "pass", subject=slow, evidence={"timings": {"dns": 40.0}}),
-            row("OUT-TLS", "pass", subject=fast, evidence={"timings": {"connect": 1.0, "tls": 2.0}}),
-            row("OUT-URI", "pass", subject=fast)]
+    rows = [
+        row("OUT-HOST", "pass", subject=slow, evidence={"timings": {"dns": 80.0}}),
+        row("OUT-TLS", "pass", subject=slow, evidence={"timings": {"connect": 40.0, "tls": 200.5, "sip": 40.0}}),
+        row("OUT-PTR", "pass", subject=slow, evidence={"timings": {"dns": 40.0}}),
+        row("OUT-TLS", "pass", subject=fast, evidence={"timings": {"connect": 1.0, "tls": 2.0}}),
+        row("OUT-URI", "pass", subject=fast),
+    ]
     report = build_report({"edge": result(rows)}, now=NOW)
     assert report["slowest"] == [
-        {"host": "edge", "subject": slow, "total_ms": 400.5,
-         "timings_ms": {"dns": 120.0, "connect": 40.0, "tls": 200.5, "sip": 40.0}},
-        {"host": "edge", "subject": fast, "total_ms": 3.0, "timings_ms": {"connect": 1.0, "tls": 2.0}}]
+        {
+            "host": "edge",
+            "subject": slow,
+            "total_ms": 400.5,
+            "timings_ms": {"dns": 120.0, "connect": 40.0, "tls": 200.5, "sip": 40.0},
+        },
+        {"host": "edge", "subject": fast, "total_ms": 3.0, "timings_ms": {"connect": 1.0, "tls": 2.0}},
+    ]
     assert build_report({"edge": result([row("OUT-URI", "pass")])}, now=NOW)["slowest"] == []
     assert len(document.slowest_destinations(report["hosts"], limit=1)) == 1

@@ -19,16 +19,29 @@ LATER = NOW + datetime.timedelta(hours=2)
 
 
 def row(rule, status, subject="sips:b2b@sbc.example.test", evidence=None):
-    return {"subject": subject, "target": "sbc.example.test", "address": "127.0.0.1", "port": 5061, "rule": rule,
-            "level": "must", "status": status, "summary": "%s %s" % (rule, status), "evidence": evidence or {},
-            "remedy": "fix %s" % rule if status != "pass" else None}
+    return {
+        "subject": subject,
+        "target": "sbc.example.test",
+        "address": "127.0.0.1",
+        "port": 5061,
+        "rule": rule,
+        "level": "must",
+        "status": status,
+        "summary": "%s %s" % (rule, status),
+        "evidence": evidence or {},
+        "remedy": "fix %s" % rule if status != "pass" else None,
+    }
 
 
 def fleet():
     soon = {"subject": "CN=soon", "not_after": (NOW + datetime.timedelta(days=9, hours=3)).isoformat()}
     return {
-        "sbc1": [{"results": [row("OUT-URI", "pass"), row("OUT-TLS", "fail")],
-                  "invocation": {"module_args": {"resolvers": ["127.0.0.1"], "resolver_port": 5300}}}],
+        "sbc1": [
+            {
+                "results": [row("OUT-URI", "pass"), row("OUT-TLS", "fail")],
+                "invocation": {"module_args": {"resolvers": ["127.0.0.1"], "resolver_port": 5300}},
+            }
+        ],
         "sbc2": [{"results": [row("OUT-CERT-VALID", "warn", evidence={"certificate": soon, "days_left": 9})]}],
         "sbc3": [{"results": [row("EXP-ZONE", "pass")], "invocation": {"module_args": {"resolvers": ["127.0.0.2"]}}}],
         "sbc4": [],
@@ -45,8 +58,9 @@ def test_slices_merge_into_the_whole(slices):
     results = fleet()
     whole = build_report(results, now=NOW)
     names = sorted(results)
-    parts = [build_report(dict((name, results[name]) for name in names[index::slices]), now=NOW)
-             for index in range(slices)]
+    parts = [
+        build_report(dict((name, results[name]) for name in names[index::slices]), now=NOW) for index in range(slices)
+    ]
     merged = merge_reports(parts, now=LATER)
     assert found(merged) == found(whole)
     assert merged["metadata"]["generated"] == "2026-06-01T14:00:00Z"
@@ -67,19 +81,23 @@ def test_last_report_wins_for_a_host_in_several():
 
 def test_merged_reports_merge_again_with_a_flat_history():
     results = fleet()
-    one = merge_reports([build_report({"sbc1": results["sbc1"]}, now=NOW),
-                         build_report({"sbc2": results["sbc2"]}, now=NOW)])
+    one = merge_reports(
+        [build_report({"sbc1": results["sbc1"]}, now=NOW), build_report({"sbc2": results["sbc2"]}, now=NOW)]
+    )
     two = merge_reports([one, build_report({"sbc3": results["sbc3"]}, now=NOW), build_report({}, now=NOW)])
     assert [source["hosts"] for source in two["metadata"]["sources"]] == [["sbc1"], ["sbc2"], ["sbc3"]]
     assert two["metadata"]["resolvers"] == ["127.0.0.1:5300", "127.0.0.2"]
 
 
-@pytest.mark.parametrize("bad, message", [
-    ([], "nothing to merge"),
-    ([{"hosts": []}], "not a report document"),
-    ([{"schema_version": "2.0", "metadata": {}, "hosts": []}], "schema version 2.0; this collection reads 1.x"),
-    ([{"schema_version": "1.0", "metadata": {}}], "missing 'hosts'"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ([], "nothing to merge"),
+        ([{"hosts": []}], "not a report document"),
+        ([{"schema_version": "2.0", "metadata": {}, "hosts": []}], "schema version 2.0; this collection reads 1.x"),
+        ([{"schema_version": "1.0", "metadata": {}}], "missing 'hosts'"),
+    ],
+)
 def test_merge_refuses_what_it_cannot_read(bad, message):
     with pytest.raises(ReportError, match=message):
         merge_reports(bad)

@@ -12,24 +12,46 @@ import xml.etree.ElementTree as ET
 from ansible_collections.ucops.expressway.plugins.module_utils._report import cli
 from ansible_collections.ucops.expressway.plugins.module_utils._report.document import build_report
 from ansible_collections.ucops.expressway.plugins.module_utils._report.render import (
-    FILE_NAMES, junit_classname, render_all, render_html, render_junit, render_terminal, write_reports)
+    FILE_NAMES,
+    junit_classname,
+    render_all,
+    render_html,
+    render_junit,
+    render_terminal,
+    write_reports,
+)
 
 NOW = datetime.datetime(2026, 6, 1, 12, 0, 0, tzinfo=datetime.timezone.utc)
 
 
 def row(rule, status, level="must", remedy=None, evidence=None):
-    return {"subject": "sips:b2b@sbc1.example.test", "target": "sbc1.example.test", "address": "127.0.0.1",
-            "port": 5061, "rule": rule, "level": level, "status": status, "summary": "%s is %s" % (rule, status),
-            "evidence": evidence or {"seen": rule}, "remedy": remedy}
+    return {
+        "subject": "sips:b2b@sbc1.example.test",
+        "target": "sbc1.example.test",
+        "address": "127.0.0.1",
+        "port": 5061,
+        "rule": rule,
+        "level": level,
+        "status": status,
+        "summary": "%s is %s" % (rule, status),
+        "evidence": evidence or {"seen": rule},
+        "remedy": remedy,
+    }
 
 
 def fleet():
     leaf = {"subject": "CN=sbc1.example.test", "not_after": "2026-06-10T00:00:00Z"}
     return {
-        "sbc1.example.test": [{"results": [
-            row("OUT-URI", "pass"), row("OUT-TLS", "fail", remedy="Open TCP 5061."),
-            row("OUT-CERT-VALID", "warn", remedy="Renew the certificate.", evidence={"leaf": leaf}),
-            row("OUT-PTR", "skip", level="should")]}],
+        "sbc1.example.test": [
+            {
+                "results": [
+                    row("OUT-URI", "pass"),
+                    row("OUT-TLS", "fail", remedy="Open TCP 5061."),
+                    row("OUT-CERT-VALID", "warn", remedy="Renew the certificate.", evidence={"leaf": leaf}),
+                    row("OUT-PTR", "skip", level="should"),
+                ]
+            }
+        ],
         "<b>evil</b>.example.test": [{"results": [row("OUT-URI", "fail", remedy="<script>alert(1)</script>")]}],
         "crashed.example.test": [{"failed": True, "msg": "boom\nsecond line"}],
     }
@@ -55,7 +77,9 @@ def test_junit_one_testcase_per_host_and_rule():
     warn = cases["OUT-CERT-VALID (must)"]
     assert warn.find("failure") is None and warn.find("skipped") is None
     assert {p.get("name"): p.get("value") for p in warn.iter("property")} == {
-        "warning": "OUT-CERT-VALID is warn", "remedy": "Renew the certificate."}
+        "warning": "OUT-CERT-VALID is warn",
+        "remedy": "Renew the certificate.",
+    }
     assert list(cases["OUT-URI (must)"]) == [cases["OUT-URI (must)"].find("system-out")]
     error = suites["crashed.example.test"].find("testcase/error")
     assert error.get("message") == "boom" and error.text == "boom\nsecond line"
@@ -86,7 +110,7 @@ def test_terminal_summary_wraps_and_never_cuts_a_value():
     assert all(len(line) <= 60 for line in lines), lines
     assert "..." not in text and expected in text and "'sip.example.test'," in text
     # Continuation lines are indented under the entry, and joined back they are the whole summary.
-    entry = lines[next(index for index, line in enumerate(lines) if line.startswith("  FAIL")):]
+    entry = lines[next(index for index, line in enumerate(lines) if line.startswith("  FAIL")) :]
     assert entry[0].startswith("  FAIL expe-nyc EXP-ZONE [must]:")
     assert all(line.startswith("       ") for line in entry[1:])
     assert " ".join(line.strip() for line in entry).endswith(summary)
@@ -106,9 +130,15 @@ def test_html_is_self_contained_and_escaped():
     assert "<b>evil</b>" not in page
     assert re.search(r'id="count-fail">2<', page) and re.search(r'id="count-all">5<', page)
     cells = re.findall(r'<td class="cell status-(\w+)" data-status="\1" data-host="([^"]+)"', page)
-    assert sorted(cells) == sorted([("pass", "sbc1.example.test"), ("fail", "sbc1.example.test"),
-                                    ("warn", "sbc1.example.test"), ("skip", "sbc1.example.test"),
-                                    ("fail", "&lt;b&gt;evil&lt;/b&gt;.example.test")])
+    assert sorted(cells) == sorted(
+        [
+            ("pass", "sbc1.example.test"),
+            ("fail", "sbc1.example.test"),
+            ("warn", "sbc1.example.test"),
+            ("skip", "sbc1.example.test"),
+            ("fail", "&lt;b&gt;evil&lt;/b&gt;.example.test"),
+        ]
+    )
     assert 'data-month="2026-06"' in page and "CN=sbc1.example.test" in page
     for detail in re.findall(r'data-detail="([^"]+)"', page):
         assert 'id="%s"' % detail in page
@@ -154,10 +184,15 @@ def test_matrix_columns_are_grouped_by_direction():
 
     rules = [{"id": rule} for rule in ("OUT-URI", "OUT-TLS", "IN-DNS", "EXP-ZONE", "EXP-FW", "X-NEW")]
     assert [(g["key"], g["span"], g["first"]) for g in column_groups(rules)] == [
-        ("outbound", 2, "OUT-URI"), ("inbound", 1, "IN-DNS"), ("expressway", 2, "EXP-ZONE"), ("other", 1, "X-NEW")]
+        ("outbound", 2, "OUT-URI"),
+        ("inbound", 1, "IN-DNS"),
+        ("expressway", 2, "EXP-ZONE"),
+        ("other", 1, "X-NEW"),
+    ]
     page = render_html(report())
     assert re.findall(r'<th scope="colgroup" colspan="(\d+)" class="group-start"\s+data-group="(\w+)"', page) == [
-        ("4", "outbound")]
+        ("4", "outbound")
+    ]
 
 
 def test_slowest_destinations_in_the_terminal_and_the_html():
