@@ -14,6 +14,8 @@ and the requests the plans send (in check mode, would send).
 
 from __future__ import annotations
 
+import functools
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.ucops.expressway.plugins.module_utils._expressway import (
@@ -167,28 +169,6 @@ def read_system(client):
     return expressway_fields.sysinfo_to_options(client.get_singleton(expressway_fields.SYSINFO_PATH))
 
 
-def zone_references(known, check_mode):
-    """A refcheck for the search rules: zones this run manages count as existing; others are looked up once."""
-
-    def check(client, resource, desired, current):
-        del resource
-        for option in ('source_name', 'target_name'):
-            value = desired.get(option)
-            if value is None or value in known or (current is not None and current.get(option) == value):
-                continue
-            if value in expressway_fields.BUILTIN_ZONE_NAMES or validate.zone_exists(client, value):
-                known.add(value)
-                continue
-            raise ValidationError(
-                option,
-                value,
-                'the name of an existing zone',
-                reason='no zone has this name' + (' (check mode)' if check_mode else ''),
-            )
-
-    return check
-
-
 def converge(client, params: dict, inputs: dict, check_mode: bool = False, want_diff: bool = False) -> dict:
     """Read the system, gate, then converge each managed object; returns the module result."""
     pem_text = read_trusted_cas(inputs['trusted_ca_files'])
@@ -263,7 +243,8 @@ def _zone_and_rules(client, objects, state, check_mode, step):
         )
         return
     step('dns_zone', run_named(client, expressway_fields.DNS_ZONE, dict(zone, state='present'), check_mode, True))
-    refcheck = zone_references({zone['name']}, check_mode)
+    # The rules name the zone this run has just converged: it counts as existing, in check mode too.
+    refcheck = functools.partial(validate.check_zone_references, managed={zone['name']})
     find = listing_lookup()
     for rule in rules:
         step(

@@ -99,18 +99,19 @@ def check_regex_with_current(client, resource, desired, current):
     check_regex(resource, desired, current)
 
 
-def check_zone_references(client, resource, desired, current, check_mode=False, warn=None):
+def check_zone_references(client, resource, desired, current, check_mode=False, warn=None, managed=()):
     """source_name / target_name must name an existing zone.
 
     Costs reads, so only options that are set AND differ from the current object are looked up, one
     filtered GET per zone collection, stopping at the first hit. In check mode an earlier task of the same
     run may only have planned the zone (a role creates the zone, then its rules), so a missing zone is
-    reported through warn instead; the real run still refuses it before writing.
+    reported through warn instead; the real run still refuses it before writing. managed: zones the same
+    module run creates before its rules (webex_b2b), which count as existing without a lookup.
     """
     del resource
     for option in ('source_name', 'target_name'):
         value = desired.get(option)
-        if value is None or (current is not None and current.get(option) == value):
+        if value is None or value in managed or (current is not None and current.get(option) == value):
             continue
         if value in fields.BUILTIN_ZONE_NAMES or zone_exists(client, value):
             continue
