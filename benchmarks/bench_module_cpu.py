@@ -40,7 +40,10 @@ IMPORTS = {
     "import basic (every module)": "import ansible.module_utils.basic",
     "+ requests": "import ansible.module_utils.basic, requests",
     "+ requests, cryptography.x509": "import ansible.module_utils.basic, requests, cryptography.x509",
-    "+ the module's module_utils": f"import ansible.module_utils.basic, {MU}._api, {MU}._converge, {MU}._truststore",
+    "+ the module's module_utils": (
+        f"import ansible.module_utils.basic, {MU}._expressway.client, {MU}._expressway.converge, "
+        f"{MU}._expressway.truststore"
+    ),
 }
 
 

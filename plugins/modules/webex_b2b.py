@@ -231,47 +231,12 @@ objects:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.ucops.expressway.plugins.module_utils._expressway import converge
-from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
-    call_api,
-    connection_argument_spec,
-)
-
-
-def argument_spec():
-    return dict(
-        connection_argument_spec(),
-        generation=dict(type='str', default='ciscospark', choices=['ciscospark', 'webex']),
-        zone_name=dict(type='str', default='Webex-B2B'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        zone_overrides=dict(type='dict', default={}),
-        org_sip_domains=dict(type='list', elements='str', default=[]),
-        rule_priority=dict(type='int', default=100),
-        inbound_target_zone=dict(type='str', default=''),
-        extra_search_rules=dict(type='list', elements='dict', default=[]),
-        dns_servers=dict(type='list', elements='str', default=[]),
-        dns_servers_state=dict(type='str', default='present', choices=['present', 'exact']),
-        system_host_name=dict(type='str', default=''),
-        domain_name=dict(type='str', default=''),
-        trusted_ca_files=dict(type='list', elements='path', default=[]),
-        manage_zone=dict(type='bool'),
-        firewall_webex=dict(type='bool'),
-        firewall_webex_sources=dict(type='list', elements='str', default=[]),
-        firewall_published_sources=dict(type='bool', default=False),
-        firewall_priority=dict(type='int', default=30000),
-        firewall_extra_rules=dict(type='list', elements='dict', default=[]),
-        management_port=dict(type='int'),
-        cluster_primary=dict(type='bool', default=True),
-    )
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import call_api
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True)
-
-    def operation(client):
-        inputs = converge.check_inputs(module.params)
-        return converge.converge(client, module.params, inputs, module.check_mode, module._diff)
-
-    result = call_api(module, operation)
+    module = AnsibleModule(argument_spec=converge.argument_spec(), supports_check_mode=True)
+    result = call_api(module, lambda client: converge.run(client, module.params, module.check_mode, module._diff))
     for warning in result.pop('warnings', []):
         module.warn(warning)
     module.exit_json(**result)

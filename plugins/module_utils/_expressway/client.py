@@ -207,7 +207,11 @@ class ExpresswayClient:
 
     @classmethod
     def from_module(cls, module):
-        params = module.params
+        return cls.from_params(module.params)
+
+    @classmethod
+    def from_params(cls, params):
+        """The client of validated connection options (connection_argument_spec)."""
         return cls(
             params['host'],
             params['port'],

@@ -17,6 +17,8 @@ from __future__ import annotations
 import functools
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.parameters import remove_values
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.ucops.expressway.plugins.module_utils._expressway import (
     fields as expressway_fields,
@@ -24,7 +26,15 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway impor
     validate,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils import _webex
-from ansible_collections.ucops.expressway.plugins.module_utils._errors import RefusedError, ValidationError
+from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
+    ExpresswayError,
+    RefusedError,
+    ValidationError,
+)
+from ansible_collections.ucops.expressway.plugins.module_utils._expressway.client import (
+    ExpresswayClient,
+    connection_argument_spec,
+)
 from ansible_collections.ucops.expressway.plugins.module_utils._expressway.reconcile import (
     check_ranges,
     desired_options,
@@ -38,6 +48,74 @@ from ansible_collections.ucops.expressway.plugins.module_utils._expressway.recon
 _ZONE_SPEC = {f.option: f.argspec() for f in expressway_fields.DNS_ZONE.fields if f.option != 'name'}
 _RULE_SPEC = {f.option: f.argspec() for f in expressway_fields.SEARCH_RULE.fields}
 _FIREWALL_SPEC = {f.option: f.argspec() for f in expressway_fields.FIREWALL_RULE.fields if f.option != 'index'}
+
+
+MODULE_NAME = 'webex_b2b'
+
+
+def argument_spec() -> dict:
+    """The options of module webex_b2b (documented in plugins/modules/webex_b2b.py)."""
+    return dict(
+        connection_argument_spec(),
+        generation=dict(type='str', default='ciscospark', choices=['ciscospark', 'webex']),
+        zone_name=dict(type='str', default='Webex-B2B'),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+        zone_overrides=dict(type='dict', default={}),
+        org_sip_domains=dict(type='list', elements='str', default=[]),
+        rule_priority=dict(type='int', default=100),
+        inbound_target_zone=dict(type='str', default=''),
+        extra_search_rules=dict(type='list', elements='dict', default=[]),
+        dns_servers=dict(type='list', elements='str', default=[]),
+        dns_servers_state=dict(type='str', default='present', choices=['present', 'exact']),
+        system_host_name=dict(type='str', default=''),
+        domain_name=dict(type='str', default=''),
+        trusted_ca_files=dict(type='list', elements='path', default=[]),
+        manage_zone=dict(type='bool'),
+        firewall_webex=dict(type='bool'),
+        firewall_webex_sources=dict(type='list', elements='str', default=[]),
+        firewall_published_sources=dict(type='bool', default=False),
+        firewall_priority=dict(type='int', default=30000),
+        firewall_extra_rules=dict(type='list', elements='dict', default=[]),
+        management_port=dict(type='int'),
+        cluster_primary=dict(type='bool', default=True),
+    )
+
+
+def run(client, params: dict, check_mode: bool = False, want_diff: bool = False) -> dict:
+    """The module's work once its options are validated: check every input, then converge."""
+    return converge(client, params, check_inputs(params), check_mode, want_diff)
+
+
+def run_in_process(args: dict, check_mode: bool = False, want_diff: bool = False) -> dict:
+    """The result module webex_b2b returns for args, computed in the calling process (the action plugin).
+
+    The steps AnsibleModule and call_api take around run(): the options validated against the same spec
+    (types, choices, defaults, environment fallbacks, unknown options refused), one client for the run,
+    an ExpresswayError turned into a failed result, the options echoed as invocation.module_args, and
+    every no_log value (the password) hidden wherever it appears in the result.
+    """
+    spec = argument_spec()
+    validation = ArgumentSpecValidator(spec).validate(dict(args))
+    params = validation.validated_parameters
+    secrets = {str(params[name]) for name, option in spec.items() if option.get('no_log') and params.get(name)}
+    if validation.errors.errors:
+        msg = validation.errors.msg
+        if isinstance(validation.errors.errors[0], UnsupportedError):
+            msg = f'Unsupported parameters for ({MODULE_NAME}) module: {msg}'
+        result = {'failed': True, 'msg': msg}
+    else:
+        client = None
+        try:
+            client = ExpresswayClient.from_params(params)
+            result = run(client, params, check_mode, want_diff)
+        except ExpresswayError as err:
+            result = dict(err.fail_kwargs(), failed=True)
+        finally:
+            if client is not None:
+                client.close()
+    result.setdefault('changed', False)
+    result['invocation'] = {'module_args': params}
+    return remove_values(result, secrets)
 
 
 class GateError(RefusedError):
