@@ -1,6 +1,7 @@
 """ucops.expressway.webex_b2b against emulated Expressways: one converge per host, its reads counted from the
 emulator's log, the gate, and a change to the Webex profile followed by both provisioning and the check."""
 
+import json
 import re
 
 import requests
@@ -162,3 +163,34 @@ def test_a_profile_change_moves_both_the_configuration_and_the_verdict(ansible, 
     # ... and the unchanged collection, which asks for 36000-59999, fails it: the UDP drop rule takes the rest.
     original = ansible.run_module(CHECK, connection(emu, zone_name="Webex-B2B"))
     assert [r["status"] for r in media_rows(original)] == ["fail"], media_rows(original)
+
+
+def test_worker_process_and_module_process_converge_alike(ansible, emulator_factory, tmp_path):  # noqa: F811
+    """The action plugin converges in Ansible's worker process; the environment keyword (which only a module
+    process can honour) sends the task to the module. Both give the same result and the same requests."""
+    emu = emulator_factory([{"name": "worker", "seed": SEED}, {"name": "module", "seed": SEED}])
+    out = tmp_path / "results.json"
+    tasks = [
+        {"name": f"converge {name}", MODULE: full(emu, name), "register": name}
+        | ({"environment": {"UCOPS_EXPRESSWAY_EXAMPLE": "1"}} if name == "module" else {})
+        for name in ("worker", "module")
+    ]
+    tasks.append({"ansible.builtin.copy": {"content": "{{ [worker, module] | to_json }}", "dest": str(out)}})
+    playbook = tmp_path / "both.yml"
+    playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+    mark = emu.mark()
+    proc = ansible.run_playbook(playbook, args=["-vvv"], check=True)
+    worker, module = json.loads(out.read_text())
+    in_worker, in_module = proc.stdout.split("TASK [converge module]")
+    assert "AnsiballZ_webex_b2b" not in in_worker.split("TASK [converge worker]")[1]
+    assert "runs as a module process: the environment keyword" in in_module and "AnsiballZ_webex_b2b" in in_module
+    assert emu.password not in proc.stdout + proc.stderr
+    assert worker["changed"] is module["changed"] is True
+    for key in ("changes", "requests", "managed", "objects"):
+        assert worker[key] == module[key], key
+    assert worker.get("invocation") == module.get("invocation")
+    sent = {
+        name: [(r["method"], r["path"]) for r in emu.requests(since=mark) if r["name"] == name]
+        for name in ("worker", "module")
+    }
+    assert sent["worker"] == sent["module"] and len(sent["worker"]) > 8

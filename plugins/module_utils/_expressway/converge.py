@@ -113,6 +113,8 @@ def run_in_process(args: dict, check_mode: bool = False, want_diff: bool = False
         finally:
             if client is not None:
                 client.close()
+    if not result.get('warnings'):
+        result.pop('warnings', None)  # as AnsibleModule: the key only when there is a warning
     result.setdefault('changed', False)
     result['invocation'] = {'module_args': params}
     return remove_values(result, secrets)
