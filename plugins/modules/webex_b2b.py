@@ -25,10 +25,24 @@ description:
     the system information, before any write.
   - DNS servers and DNS settings are per peer; the zone, search rules, trusted CAs and firewall rules are
     written on the cluster primary only (O(cluster_primary)).
+  - The module has an action plugin of the same name. With the C(local) connection, it runs the converge inside the
+    Ansible worker process of the host, so no module process is started. The module's options, checks and result
+    are unchanged. The Python that runs Ansible does the work, and C(ansible_python_interpreter) does not apply.
+  - The task runs as a module process, as other modules do, when the connection is not C(local), or with
+    C(become), C(async) or the C(environment) keyword. The same applies on ansible-core before 2.19 and when the
+    Python running Ansible lacks C(requests) or C(cryptography). At C(-vvv) the output names the reason.
 extends_documentation_fragment:
   - ucops.expressway._connection
   - ucops.expressway._attributes
   - ucops.expressway._attributes.actiongroup
+attributes:
+  action:
+    description:
+      - Indicates this has a corresponding action plugin so some parts of the options can be executed on the
+        controller.
+    support: full
+    details:
+      - With the C(local) connection the whole run happens in the controller's worker process, see the description.
 options:
   generation:
     description:
