@@ -103,6 +103,15 @@ WRITE_PATHS = {
     "firewall_present": ("common/firewallrules/configuration", "common/firewallrules/activation"),
     "firewall_absent": ("common/firewallrules/configuration", "common/firewallrules/activation"),
     "trusted_ca": ("certs/root",),
+    "webex_b2b": (
+        "common/dns/dnsserver",
+        "common/dns/dns",
+        "common/zone/dnszone",
+        "common/searchrule",
+        "certs/root",
+        "common/firewallrules/configuration",
+        "common/firewallrules/activation",
+    ),
 }
 OWNER = {"dns_zone": ZONE, "search_rule": RULE}
 
@@ -301,6 +310,140 @@ class TrustedCa(ModuleCase):
         return without(snap, **{"certs/root": [fp for fp in snap["certs/root"] if fp != ctx["new_ca_sha256"]]})
 
 
+# webex_b2b: every object kind at once on an Expressway-E. The declared values are the Webex profile's
+# (plugins/module_utils/_webex.py, generation ciscospark, zone name Webex-B2B) in REST names.
+B2B_ZONE = "Webex-B2B"
+B2B_ZONE_VALUES = {
+    "ZoneProfile": "Custom",
+    "SIPSearchAutoResponse": "On",
+    "SIPTLSVerifyMode": "On",
+    "SIPDnsOverrideOverride": "On",
+    "SIPMode": "On",
+    "SIPTLSVerifySubjectName": "callservice.ciscospark.com",
+    "SIPDnsOverrideName": "callservice.ciscospark.com",
+    "SIPTLSVerifyInboundClassification": "On",
+    "H323Mode": "Off",
+}
+B2B_RULES = {
+    f"{B2B_ZONE} outbound": {
+        "Priority": 100,
+        "Mode": "AliasPatternMatch",
+        "PatternType": "Regex",
+        "PatternString": r".*@.*\.ciscospark\.com.*",
+        "TargetName": B2B_ZONE,
+    },
+    f"{B2B_ZONE} to acme.calls.webex.com": {
+        "Priority": 101,
+        "Mode": "AliasPatternMatch",
+        "PatternType": "Regex",
+        "PatternString": r".*@acme\.calls\.webex\.com.*",
+        "TargetName": B2B_ZONE,
+    },
+    f"{B2B_ZONE} inbound": {
+        "Priority": 102,
+        "Mode": "AnyAlias",
+        "Source": "Named",
+        "SourceName": B2B_ZONE,
+        "TargetName": "Internal",
+    },
+}
+B2B_DNS = {1: "192.0.2.1", 2: "198.51.100.53"}
+B2B_SETTINGS = {"SystemHostName": "expe9", "DomainName": "example.test"}
+B2B_FIREWALL = {
+    30000: rest_rule(dict(SIP, priority=30000, description="Webex B2B signalling (PORT-SIG-OUT)")),
+    30001: rest_rule(dict(MEDIA, priority=30001, description="Webex B2B media (PORT-MEDIA)")),
+}
+
+
+class WebexB2b(ModuleCase):
+    """One converge of every kind: DNS servers and settings, zone, search rules, trusted CA, firewall."""
+
+    def declared(self, snap, ctx):
+        found = dns_servers(snap)
+        problems = [
+            f"DNS server slot {index} holds {found.get(index)!r}, declared {address!r}"
+            for index, address in B2B_DNS.items()
+            if found.get(index) != address
+        ]
+        dns = singleton(snap["common/dns/dns"])
+        problems += [
+            f"DNS {key}={dns.get(key)!r}, declared {value!r}"
+            for key, value in B2B_SETTINGS.items()
+            if dns.get(key) != value
+        ]
+        zones = named(snap["common/zone/dnszone"], B2B_ZONE)
+        if len(zones) != 1:
+            problems.append(f"{len(zones)} zones named {B2B_ZONE!r} on the box, declared one")
+        else:
+            problems += [
+                f"zone {key}={zones[0].get(key)!r}, declared {value!r}"
+                for key, value in B2B_ZONE_VALUES.items()
+                if zones[0].get(key) != value
+            ]
+        for name, wanted in B2B_RULES.items():
+            rules = named(snap["common/searchrule"], name)
+            if len(rules) != 1:
+                problems.append(f"{len(rules)} search rules named {name!r} on the box, declared one")
+                continue
+            problems += [
+                f"rule {name!r} {key}={rules[0].get(key)!r}, declared {value!r}"
+                for key, value in wanted.items()
+                if rules[0].get(key) != value
+            ]
+        count = snap["certs/root"].count(ctx["new_ca_sha256"])
+        if count != 1:
+            problems.append(f"the new CA is {count} times in the trusted CA store, declared once")
+        pending = strip_index(snap[PENDING])
+        for priority, wanted in B2B_FIREWALL.items():
+            rules = [r for r in pending if r["Priority"] == priority]
+            if len(rules) != 1 or any(rules[0].get(key) != value for key, value in wanted.items()):
+                problems.append(f"pending rules at priority {priority}: {rules}, declared {wanted}")
+        if strip_index(snap[ACTIVE]) != pending:
+            problems.append("the active firewall set differs from the pending set (not activated)")
+        return problems
+
+    def unmanaged(self, snap, ctx):
+        dns = singleton(snap["common/dns/dns"])
+        return without(
+            snap,
+            **{
+                "common/dns/dnsserver": [e for e in snap["common/dns/dnsserver"] if e["index"] not in B2B_DNS],
+                "common/dns/dns": {k: v for k, v in dns.items() if k not in B2B_SETTINGS},
+                "common/zone/dnszone": [z for z in snap["common/zone/dnszone"] if z["Name"] != B2B_ZONE],
+                "common/searchrule": [r for r in snap["common/searchrule"] if r["Name"] not in B2B_RULES],
+                "certs/root": [fp for fp in snap["certs/root"] if fp != ctx["new_ca_sha256"]],
+                PENDING: strip_index(snap[PENDING], tuple(B2B_FIREWALL)),
+                ACTIVE: strip_index(snap[ACTIVE], tuple(B2B_FIREWALL)),
+            },
+        )
+
+    def slots(self, before, after, ctx):
+        old, new = dns_servers(before), dns_servers(after)
+        problems = [
+            f"DNS server slot {index} holds {new.get(index)!r}: neither the old {old.get(index)!r} "
+            f"nor the declared {address!r}"
+            for index, address in B2B_DNS.items()
+            if new.get(index) not in (old.get(index), address)
+        ]
+        old, new = singleton(before["common/dns/dns"]), singleton(after["common/dns/dns"])
+        return problems + [
+            f"DNS {key}={new.get(key)!r}: neither the old {old.get(key)!r} nor the declared {value!r}"
+            for key, value in B2B_SETTINGS.items()
+            if new.get(key) not in (old.get(key), value)
+        ]
+
+    def foreign(self, entry):
+        reason = super().foreign(entry)
+        if reason:
+            return reason
+        path = entry["path"].split("/provisioning/", 1)[-1]
+        owned = {"common/zone/dnszone": {B2B_ZONE}, "common/searchrule": set(B2B_RULES)}.get(path)
+        body = entry.get("body")
+        if owned and isinstance(body, dict) and body.get("Name") not in owned:
+            return f"{entry['method']} {entry['path']} names {body.get('Name')!r}, not one of {sorted(owned)}"
+        return None
+
+
 class ReadOnly(ModuleCase):
     def __init__(self, key, module, args, seed=None, result_keys=(), **kw):
         super().__init__(key, module, args, seed or {}, True, **kw)
@@ -344,6 +487,18 @@ WEBEX_SEED = {
     "dnsservers": [{"index": 1, "address": "192.0.2.53"}],
 }
 KEEP_ZONE = {"zones": {"dnszone": [{"Name": "Keep Zone", "HopCount": 7}]}}
+B2B_SEED = {
+    "zones": {
+        "dnszone": [{"Name": "Keep Zone", "HopCount": 7}],
+        "neighborzone": [{"Name": "Internal", "Peer1Address": "192.0.2.10"}],
+    },
+    "searchrules": [{"Name": "Keep Rule", "Priority": 50, "TargetName": "Keep Zone", "Mode": "AnyAlias"}],
+    # Slot 1 holds the declared server already: the first write is the POST of slot 2, an answer that
+    # must not be retried when lost. Slot 4 is not managed.
+    "dnsservers": [{"index": 1, "address": "192.0.2.1"}, {"index": 4, "address": "192.0.2.4"}],
+    "dns": {"SystemHostName": "expe1", "DomainName": "old.example.test"},
+    **_fw_seed([MGMT, OTHER]),
+}
 RULE_SEED = {
     "zones": {"dnszone": [{"Name": ZONE}]},
     "searchrules": [{"Name": "Keep Rule", "Priority": 50, "TargetName": ZONE, "Mode": "AnyAlias"}],
@@ -415,6 +570,21 @@ def module_cases(new_ca_path):
             instance=absent,
         ),
         TrustedCa("trusted_ca", "ucops.expressway.trusted_ca", {"path": str(new_ca_path)}),
+        WebexB2b(
+            "webex_b2b",
+            "ucops.expressway.webex_b2b",
+            {
+                "dns_servers": list(B2B_DNS.values()),
+                "system_host_name": B2B_SETTINGS["SystemHostName"],
+                "domain_name": B2B_SETTINGS["DomainName"],
+                "org_sip_domains": ["acme.calls.webex.com"],
+                "inbound_target_zone": "Internal",
+                "trusted_ca_files": [str(new_ca_path)],
+                "firewall_webex": True,
+                "management_port": 443,
+            },
+            B2B_SEED,
+        ),
         ReadOnly("dns_zone_info", "ucops.expressway.dns_zone_info", {}, KEEP_ZONE, ("dns_zones",)),
         ReadOnly(
             "search_rule_info", "ucops.expressway.search_rule_info", {"name": "Keep Rule"}, RULE_SEED, ("search_rules",)
@@ -438,8 +608,12 @@ WRITE_MODULES = (
     "firewall_present",
     "firewall_absent",
     "trusted_ca",
+    "webex_b2b",
 )
 READ_MODULES = ("dns_zone_info", "search_rule_info", "system_info", "webex_config_check")
+# The order modules joined the matrix: a module's place picks its members of each fault class, so a
+# newcomer goes last and every earlier module keeps its cases.
+ROTATION = WRITE_MODULES[:-1] + READ_MODULES + ("webex_b2b",)
 
 
 def _pick(members, number, count=1):
@@ -464,7 +638,7 @@ def matrix(full=None):
     """Case ids: MODULE-POSITION-FAULT[-always]."""
     full = os.environ.get("UCOPS_FAULTS_FULL") == "1" if full is None else full
     cases = []
-    for number, key in enumerate(WRITE_MODULES + READ_MODULES):
+    for number, key in enumerate(ROTATION):
         positions = ("first",) if key in READ_MODULES else ("first", "write_before", "write_after")
         for position in positions:
             if full or key == "dns_zone":
