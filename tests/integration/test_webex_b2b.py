@@ -185,6 +185,7 @@ def test_worker_process_and_module_process_converge_alike(ansible, emulator_fact
     assert "AnsiballZ_webex_b2b" not in in_worker.split("TASK [converge worker]")[1]
     assert "runs as a module process: the environment keyword" in in_module and "AnsiballZ_webex_b2b" in in_module
     assert emu.password not in proc.stdout + proc.stderr
+    assert "errantly sent data" not in proc.stderr, proc.stderr
     assert worker["changed"] is module["changed"] is True
     for key in ("changes", "requests", "managed", "objects"):
         assert worker[key] == module[key], key
@@ -194,3 +195,15 @@ def test_worker_process_and_module_process_converge_alike(ansible, emulator_fact
         for name in ("worker", "module")
     }
     assert sent["worker"] == sent["module"] and len(sent["worker"]) > 8
+
+
+def test_validate_certs_false_leaves_the_console_quiet(ansible, emulator_factory, tmp_path):  # noqa: F811
+    """In the worker process urllib3's warning about an unverified request would reach the user's console."""
+    emu = emulator_factory([{"name": "expe", "seed": SEED}])
+    args = connection(emu, validate_certs=False, manage_zone=False, firewall_webex=False, system_host_name="expe-b")
+    del args["ca_path"]
+    playbook = tmp_path / "unverified.yml"
+    playbook.write_text(json.dumps([{"hosts": "localhost", "gather_facts": False, "tasks": [{MODULE: args}]}]))
+    proc = ansible.run_playbook(playbook, check=True)
+    assert "changed: [localhost]" in proc.stdout
+    assert "InsecureRequestWarning" not in proc.stderr and "errantly" not in proc.stderr, proc.stderr

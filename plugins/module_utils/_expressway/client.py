@@ -10,6 +10,7 @@ import base64
 import json
 import time
 import traceback
+import warnings
 from urllib.parse import quote
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -22,6 +23,7 @@ from ansible_collections.ucops.expressway.plugins.module_utils._errors import (
     OutcomeUnknown,
 )
 from ansible_collections.ucops.expressway.plugins.module_utils._expressway.transport import (
+    INSECURE_WARNING,
     MAYBE_APPLIED,
     NOT_SENT,
     TRANSPORT_ERRORS,
@@ -288,17 +290,20 @@ class ExpresswayClient:
         response = None
         set_deadline(deadline)
         try:
-            response = self.session.request(
-                method,
-                url,
-                json=body,
-                files=files,
-                headers=headers,
-                verify=self.verify,
-                stream=True,
-                allow_redirects=False,
-                timeout=Timeout(connect=self.timeout, read=self.timeout, total=self.timeout),
-            )
+            with warnings.catch_warnings():
+                if self.verify is False:
+                    warnings.simplefilter('ignore', INSECURE_WARNING)
+                response = self.session.request(
+                    method,
+                    url,
+                    json=body,
+                    files=files,
+                    headers=headers,
+                    verify=self.verify,
+                    stream=True,
+                    allow_redirects=False,
+                    timeout=Timeout(connect=self.timeout, read=self.timeout, total=self.timeout),
+                )
             return response, read_body(response, deadline)
         except TRANSPORT_ERRORS as err:
             if response is not None:

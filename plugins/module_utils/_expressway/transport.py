@@ -39,8 +39,12 @@ try:
 except ImportError:
     TRANSPORT_ERRORS = (OSError, Incomplete)  # _expressway.client.ensure_requirements reports the missing library
     HAS_URLLIB3 = False
+    INSECURE_WARNING = Warning
 else:
     HAS_URLLIB3 = True
+    # validate_certs=false is the user's documented choice; urllib3 would also print this on stderr, which
+    # in webex_b2b's action plugin is the controller's console.
+    INSECURE_WARNING = u3.InsecureRequestWarning
     # Whatever an attempt can raise because of the network or the peer (not because of a bug here).
     TRANSPORT_ERRORS = (
         requests.exceptions.RequestException,
