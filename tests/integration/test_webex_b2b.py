@@ -3,10 +3,11 @@ emulator's log, the gate, and a change to the Webex profile followed by both pro
 
 import json
 import re
+import subprocess
 
 import requests
 
-from support.ansible_runner import AnsibleRunner
+from support.ansible_runner import BIN, AnsibleRunner
 from support.emulator import emulator_factory, emulator_state_dir  # noqa: F401 pylint: disable=unused-import
 
 MODULE = "ucops.expressway.webex_b2b"
@@ -43,6 +44,14 @@ def full(emu, name=None):
         domain_name="example.test",
         trusted_ca_files=[emu.ca_path],
     )
+
+
+def yaml_lines(task, indent):
+    """A task as block YAML, indented under a play's tasks (JSON-style flow values are valid YAML)."""
+    head, *rest = [f"{key}: {json.dumps(value)}" for key, value in task.items() if key != MODULE]
+    lines = [f"- {head}", *rest, f"{MODULE}:"]
+    lines += [f"  {key}: {json.dumps(value)}" for key, value in task[MODULE].items()]
+    return "".join(" " * indent + (line if line.startswith("-") else "  " + line) + "\n" for line in lines)
 
 
 def box(emu, path, name=None):
@@ -207,3 +216,35 @@ def test_validate_certs_false_leaves_the_console_quiet(ansible, emulator_factory
     proc = ansible.run_playbook(playbook, check=True)
     assert "changed: [localhost]" in proc.stdout
     assert "InsecureRequestWarning" not in proc.stderr and "errantly" not in proc.stderr, proc.stderr
+
+
+def test_a_vaulted_password_works_inline_and_through_a_variable(ansible, emulator_factory, tmp_path):  # noqa: F811
+    """In the worker process the password arrives as Ansible's vaulted object, not as a module's JSON string."""
+    emu = emulator_factory([{"name": "expe", "seed": SEED}])
+    secret = tmp_path / "vault-pass"
+    secret.write_text("ucops-vault-example\n")
+
+    def vaulted(name):
+        cmd = [str(BIN / "ansible-vault"), "encrypt_string", "--vault-password-file", str(secret)]
+        return subprocess.run(cmd + [emu.password, "--name", name], capture_output=True, text=True, check=True).stdout
+
+    args = connection(emu, manage_zone=False, firewall_webex=False)
+    del args["password"]
+    task = yaml_lines({"name": "inline", MODULE: dict(args, system_host_name="expe-inline")}, 4)
+    inline = "\n".join(" " * 8 + line for line in vaulted("password").splitlines())
+    via_var = yaml_lines({"name": "variable", MODULE: dict(args, system_host_name="expe-var", password="{{ pw }}")}, 4)
+    playbook = tmp_path / "vaulted.yml"
+    playbook.write_text(
+        "- hosts: localhost\n  gather_facts: false\n  vars:\n"
+        + "\n".join("    " + line for line in vaulted("pw").splitlines())
+        + "\n  tasks:\n"
+        + task
+        + inline
+        + "\n"
+        + via_var
+    )
+    proc = ansible.run_playbook(playbook, args=["--vault-password-file", str(secret), "-v"])
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.count("changed: [localhost]") == 2 and emu.password not in proc.stdout + proc.stderr
+    settings = box(emu, "/common/dns/dns")
+    assert (settings[0] if isinstance(settings, list) else settings)["SystemHostName"] == "expe-var"
