@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""One converge per host (module ``webex_b2b``): the Webex profile's objects, in one process and session.
+"""One converge per host (module ``webex_b2b`` and its action plugin): the Webex profile's objects, one session.
 
 The flow: every input is checked (no request); one GET of /sysinfo; the gate (``_webex.gate``) may stop the
 host before any write; then DNS servers, DNS settings, the zone and its search rules (rules removed before
